@@ -1,0 +1,75 @@
+"""Errors raised by cxkit, one family per capability.
+
+The tree::
+
+    CxError
+    ├── ConfigError (ValueError)          a bad cx.toml, URL or option
+    ├── WorkspaceError                    a workspace that cannot be opened or written
+    │   └── UnknownTable (KeyError)       a table name outside the canonical model
+    └── IngestError                       a file that cannot be ingested at all
+        ├── UnreadableFile (ValueError)   wrong encoding, not a CSV, empty, missing file
+        ├── MissingColumn (ValueError)    a required column absent from the file or mapping
+        └── MappingError (ValueError)     a mapping file that does not fit the table
+
+Row-level problems are not errors: they go to the ``quarantine`` table. Errors are for
+problems that stop a whole load. Each carries its location as attributes so callers need
+not parse the message.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "CxError",
+    "IngestError",
+    "MappingError",
+    "MissingColumn",
+    "UnknownTable",
+    "UnreadableFile",
+    "WorkspaceError",
+]
+
+
+class CxError(Exception):
+    """Base class of every error cxkit raises on purpose."""
+
+
+class ConfigError(CxError, ValueError):
+    """A configuration value, URL or option that cxkit cannot use."""
+
+
+class WorkspaceError(CxError):
+    """A workspace that cannot be opened, created or written."""
+
+
+class UnknownTable(WorkspaceError, KeyError):
+    """A table name that is not part of the canonical data model."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        super().__init__(f"unknown table {name!r}; expected one of: {', '.join(known)}")
+
+    def __str__(self) -> str:
+        # KeyError quotes its argument; show the sentence as written.
+        return str(self.args[0])
+
+
+class IngestError(CxError):
+    """A file that cannot be ingested at all; nothing from it was stored."""
+
+    def __init__(self, message: str, *, file: str | None = None, column: str | None = None):
+        self.file = file
+        self.column = column
+        super().__init__(message)
+
+
+class UnreadableFile(IngestError, ValueError):
+    """A file that cannot be read as the given or detected format."""
+
+
+class MissingColumn(IngestError, ValueError):
+    """A required column that neither the file nor the mapping provides."""
+
+
+class MappingError(IngestError, ValueError):
+    """A column mapping that is malformed or names columns the file lacks."""

@@ -1,0 +1,192 @@
+"""Column mappings: how a foreign export's columns become a canonical table's columns.
+
+A mapping is a TOML file. Each canonical column takes one rule::
+
+    [source]
+    format = "csv"                  # csv, parquet, ndjson or whitespace; delimiter, header, encoding
+    [columns]
+    customer_id = "customerID"                        # rename
+    ts = { column = "date", format = "%Y%m%d" }       # parse a timestamp with a strptime format
+    consent_marketing = { column = "Partner", map = { Yes = true, No = false } }
+    status = { value = "completed" }                  # a constant
+    order_id = { template = "cdnow-{customer_id}-{_row}" }   # derived from several columns
+    attributes = { json = "rest" }                    # unmapped columns as a JSON object
+
+``_row`` is the 1-based row number of the record in the file. Columns the mapping leaves
+out are taken from a file column of the same name (case-insensitive), or left empty.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from cxkit.errors import MappingError, MissingColumn
+from cxkit.schema import TableSpec
+
+__all__ = ["Mapping", "builtin_mappings"]
+
+_RULE_KEYS = {"column", "format", "map", "value", "template", "json", "else"}
+
+
+def _as_text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+@dataclass
+class Mapping:
+    """Rules that turn a source table's columns into a canonical table's columns."""
+
+    columns: dict[str, Any] = field(default_factory=dict)
+    source: dict[str, Any] = field(default_factory=dict)
+    table: str | None = None
+    name: str = "identity"
+    text: str = ""
+
+    @classmethod
+    def load(cls, ref: str | Path) -> Mapping:
+        """Load a mapping from a TOML file, or a shipped one by name (``cdnow-orders``)."""
+        path = Path(ref)
+        if not path.exists():
+            shipped = resources.files("cxkit.ingest") / "mappings" / f"{ref}.toml"
+            if not shipped.is_file():
+                raise MappingError(
+                    f"{ref}: no such mapping file; shipped mappings: "
+                    f"{', '.join(builtin_mappings())}",
+                    file=str(ref),
+                )
+            text = shipped.read_text(encoding="utf-8")
+        else:
+            text = path.read_text(encoding="utf-8")
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise MappingError(f"{ref}: not valid TOML: {exc}", file=str(ref)) from None
+        return cls(
+            columns=dict(data.get("columns", {})),
+            source=dict(data.get("source", {})),
+            table=data.get("table"),
+            name=str(ref),
+            text=text,
+        )
+
+    def check(self, spec: TableSpec) -> None:
+        """Raise `MappingError` if the mapping names columns ``spec`` does not have."""
+        if self.table and self.table != spec.name:
+            raise MappingError(
+                f"{self.name}: this mapping is for table {self.table!r}, not {spec.name!r}",
+                file=self.name,
+            )
+        for target, rule in self.columns.items():
+            if target not in spec.column_names:
+                raise MappingError(
+                    f"{self.name}: column {target!r} is not in table {spec.name!r}; "
+                    f"expected one of {', '.join(spec.column_names)}",
+                    file=self.name,
+                    column=target,
+                )
+            if isinstance(rule, dict) and (set(rule) - _RULE_KEYS or not rule):
+                raise MappingError(
+                    f"{self.name}: rule for {target!r} has keys {sorted(rule)}; "
+                    f"expected some of {sorted(_RULE_KEYS)}",
+                    file=self.name,
+                    column=target,
+                )
+
+    def timestamp_formats(self) -> dict[str, str]:
+        """Return the strptime format per target column that has one."""
+        return {
+            t: r["format"] for t, r in self.columns.items() if isinstance(r, dict) and "format" in r
+        }
+
+    def apply(self, staged: ir.Table, spec: TableSpec, file: str) -> ir.Table:
+        """Return ``staged`` as the canonical columns of ``spec`` (all strings) plus ``_row``."""
+        self.check(spec)
+        source_cols = [c for c in staged.columns if c != "_row"]
+        lookup = {c.strip().lower(): c for c in source_cols}
+
+        def col(name: str, target: str) -> ir.StringValue:
+            if name == "_row":
+                return staged._row.cast("string")
+            actual = name if name in staged.columns else lookup.get(name.strip().lower())
+            if actual is None:
+                raise MissingColumn(
+                    f"{file}: column {name!r} (for {spec.name}.{target}) is not in the file; "
+                    f"the file has: {', '.join(source_cols)}",
+                    file=file,
+                    column=name,
+                )
+            return staged[actual].cast("string")
+
+        used = {r if isinstance(r, str) else r.get("column") for r in self.columns.values()}
+        out: dict[str, ir.Value] = {}
+        for c in spec.columns:
+            rule = self.columns.get(c.name)
+            if rule is None:
+                actual = lookup.get(c.name)
+                if actual is None and c.is_required:
+                    raise MissingColumn(
+                        f"{file}: required column {c.name!r} of table {spec.name!r} is missing; "
+                        f"the file has: {', '.join(source_cols)}; add it or map it with --mapping",
+                        file=file,
+                        column=c.name,
+                    )
+                out[c.name] = (
+                    staged[actual].cast("string") if actual else ibis.null().cast("string")
+                )
+                used.add(actual)
+            elif isinstance(rule, str):
+                out[c.name] = col(rule, c.name)
+            else:
+                out[c.name] = self._rule(rule, c.name, col, staged, used, source_cols)
+        return staged.select(_row=staged._row, **out)
+
+    def _rule(
+        self,
+        rule: dict[str, Any],
+        target: str,
+        col: Any,
+        staged: ir.Table,
+        used: set[Any],
+        source_cols: list[str],
+    ) -> ir.Value:
+        if "value" in rule:
+            return ibis.literal(_as_text(rule["value"]), type="string")
+        if "template" in rule:
+            parts: list[ir.StringValue] = []
+            for literal, name, _, _ in string.Formatter().parse(rule["template"]):
+                if literal:
+                    parts.append(ibis.literal(literal))
+                if name is not None:
+                    parts.append(col(name, target).fill_null(""))
+            return ibis.literal("").join(parts)
+        if "json" in rule:
+            names = rule["json"]
+            if names == "rest":
+                names = [c for c in source_cols if c not in used]
+            return ibis.struct({n: col(n, target) for n in names}).cast("json").cast("string")
+        value = col(rule["column"], target)
+        if "map" in rule:
+            mapped = {str(k): _as_text(v) for k, v in rule["map"].items()}
+            default = ibis.literal(_as_text(rule["else"])) if "else" in rule else value
+            value = value.strip().substitute(mapped, else_=default)
+        return value
+
+
+def builtin_mappings() -> list[str]:
+    """Return the names of the mappings shipped with cxkit.
+
+    Examples
+    --------
+    >>> "cdnow-orders" in builtin_mappings()
+    True
+    """
+    folder = resources.files("cxkit.ingest") / "mappings"
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))

@@ -1,0 +1,292 @@
+"""The canonical tables: columns, types, keys, required fields, vocabularies and checks.
+
+This is the one definition of the data model. Ingest validates against it, the store
+creates tables from it, and metrics read column names from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ibis
+import ibis.expr.datatypes as dt
+
+from cxkit.errors import UnknownTable
+
+__all__ = ["TABLES", "Column", "TableSpec", "TimeOrder", "table_spec"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a canonical table.
+
+    Parameters
+    ----------
+    name
+        Column name, snake_case.
+    dtype
+        Ibis type name: ``string``, ``int64``, ``float64``, ``boolean`` or ``timestamp``.
+    key
+        Part of the table's key; keys are also required.
+    required
+        A value must be present (not null, not blank).
+    pii
+        Personal data, removed on erasure and hidden from viewers.
+    vocabulary
+        Name of the vocabulary that lists the allowed values (``channels``, ``stages``...).
+    low, high
+        Inclusive numeric range.
+    description
+        One line for docs and ``cx schema``.
+    """
+
+    name: str
+    dtype: str
+    key: bool = False
+    required: bool = False
+    pii: bool = False
+    vocabulary: str | None = None
+    low: float | None = None
+    high: float | None = None
+    description: str = ""
+
+    @property
+    def ibis_type(self) -> dt.DataType:
+        """The column's Ibis data type (nullable unless required)."""
+        return dt.dtype(self.dtype).copy(nullable=not (self.key or self.required))
+
+    @property
+    def is_required(self) -> bool:
+        """Whether a value must be present: keys always are."""
+        return self.key or self.required
+
+
+@dataclass(frozen=True)
+class TimeOrder:
+    """A check that one timestamp column is not earlier than another when both are set."""
+
+    later: str
+    earlier: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A canonical table: its columns in order and the row checks that span columns."""
+
+    name: str
+    columns: tuple[Column, ...]
+    description: str = ""
+    time_orders: tuple[TimeOrder, ...] = ()
+    #: (kind column, score column): the score's range depends on the kind (NPS 0-10, ...).
+    score_by_kind: tuple[str, str] | None = None
+    #: Whether rows reference ``customers.customer_id`` (unknown ids are warned about).
+    references_customers: bool = False
+    _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {c.name: c for c in self.columns})
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """Names of the key columns, in order."""
+        return tuple(c.name for c in self.columns if c.key)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """Names of all columns, in order."""
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def pii_columns(self) -> tuple[str, ...]:
+        """Names of the columns holding personal data."""
+        return tuple(c.name for c in self.columns if c.pii)
+
+    def column(self, name: str) -> Column:
+        """Return the column called ``name``."""
+        return self._by_name[name]
+
+    def ibis_schema(self) -> ibis.Schema:
+        """Return the table's schema as an Ibis schema."""
+        return ibis.schema({c.name: c.ibis_type for c in self.columns})
+
+
+def _c(name: str, dtype: str = "string", **kw: object) -> Column:
+    return Column(name, dtype, **kw)  # type: ignore[arg-type]
+
+
+_TS = "timestamp"
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in (
+        TableSpec(
+            "customers",
+            (
+                _c("customer_id", key=True),
+                _c("created_at", _TS),
+                _c("name", pii=True),
+                _c("email", pii=True),
+                _c("phone", pii=True),
+                _c("country"),
+                _c("segment"),
+                _c("consent_marketing", "boolean"),
+                _c("consent_analytics", "boolean"),
+                _c("attributes", description="source-specific fields as JSON text"),
+            ),
+            "one row per customer",
+        ),
+        TableSpec(
+            "touchpoints",
+            (
+                _c("touchpoint", key=True),
+                _c("channel", required=True, vocabulary="channels"),
+                _c("stage", required=True, vocabulary="stages"),
+                _c("owner", description="the team that owns the touchpoint"),
+            ),
+            "the touchpoints of the customer journey and who owns them",
+        ),
+        TableSpec(
+            "events",
+            (
+                _c("event_id", key=True),
+                _c("customer_id", required=True),
+                _c("ts", _TS, required=True),
+                _c("touchpoint", required=True),
+                _c("channel", vocabulary="channels"),
+                _c("session_id"),
+                _c("properties", description="event properties as JSON text"),
+            ),
+            "one row per interaction at a touchpoint",
+            references_customers=True,
+        ),
+        TableSpec(
+            "orders",
+            (
+                _c("order_id", key=True),
+                _c("customer_id", required=True),
+                _c("ts", _TS, required=True),
+                _c("amount", "float64", required=True, low=0),
+                _c("channel", vocabulary="channels"),
+                _c("status", vocabulary="order_statuses"),
+            ),
+            "one row per order",
+            references_customers=True,
+        ),
+        TableSpec(
+            "order_items",
+            (
+                _c("order_id", key=True),
+                _c("line", "int64", key=True, low=1),
+                _c("product_id"),
+                _c("category"),
+                _c("quantity", "int64", low=0),
+                _c("price", "float64", low=0),
+            ),
+            "one row per order line",
+        ),
+        TableSpec(
+            "tickets",
+            (
+                _c("ticket_id", key=True),
+                _c("customer_id"),
+                _c("channel", vocabulary="channels"),
+                _c("agent_id"),
+                _c("topic"),
+                _c("created_at", _TS, required=True),
+                _c("first_response_at", _TS),
+                _c("resolved_at", _TS),
+                _c("contacts", "int64", low=1),
+                _c("csat", "int64", low=1, high=5),
+            ),
+            "one row per support ticket",
+            time_orders=(
+                TimeOrder("first_response_at", "created_at"),
+                TimeOrder("resolved_at", "created_at"),
+                TimeOrder("resolved_at", "first_response_at"),
+            ),
+            references_customers=True,
+        ),
+        TableSpec(
+            "responses",
+            (
+                _c("response_id", key=True),
+                _c("survey_id"),
+                _c("customer_id"),
+                _c("kind", required=True, vocabulary="score_kinds"),
+                _c("score", "int64", required=True),
+                _c("comment"),
+                _c("touchpoint"),
+                _c("channel", vocabulary="channels"),
+                _c("ts", _TS, required=True),
+            ),
+            "one row per survey answer (NPS, CSAT or CES)",
+            score_by_kind=("kind", "score"),
+            references_customers=True,
+        ),
+        TableSpec(
+            "feedback",
+            (
+                _c("feedback_id", key=True),
+                _c("customer_id"),
+                _c("ts", _TS, required=True),
+                _c("source", required=True, vocabulary="feedback_sources"),
+                _c("touchpoint"),
+                _c("text"),
+                _c("rating", "float64", low=1, high=5),
+                _c("author"),
+                _c("likes", "int64", low=0),
+                _c("shares", "int64", low=0),
+                _c("comments", "int64", low=0),
+            ),
+            "reviews, social mentions and other free-text feedback",
+            references_customers=True,
+        ),
+    )
+}
+
+#: The quarantine table holds rows that failed validation, with where and why.
+QUARANTINE = TableSpec(
+    "quarantine",
+    (
+        _c("batch_id", required=True),
+        _c("table_name", required=True),
+        _c("source_file"),
+        _c("row_number", "int64"),
+        _c("column_name"),
+        _c("reason", required=True),
+        _c("raw", description="the raw row as JSON text"),
+    ),
+    "rows that failed validation, kept so nothing is lost",
+)
+
+#: One row per ingested batch (file and table), keyed by the batch id.
+BATCHES = TableSpec(
+    "batches",
+    (
+        _c("batch_id", key=True),
+        _c("table_name", required=True),
+        _c("source_file"),
+        _c("rows_read", "int64"),
+        _c("rows_stored", "int64"),
+        _c("rows_quarantined", "int64"),
+        _c("ingested_at", _TS),
+    ),
+    "the ingest log",
+)
+
+#: Tables the store creates besides the canonical ones.
+SYSTEM_TABLES: dict[str, TableSpec] = {t.name: t for t in (QUARANTINE, BATCHES)}
+
+
+def table_spec(name: str) -> TableSpec:
+    """Return the canonical or system table called ``name``.
+
+    Examples
+    --------
+    >>> table_spec("orders").key
+    ('order_id',)
+    """
+    spec = TABLES.get(name) or SYSTEM_TABLES.get(name)
+    if spec is None:
+        raise UnknownTable(name, sorted(TABLES))
+    return spec

@@ -1,0 +1,175 @@
+"""The embedded DuckDB backend: the default engine of a workspace."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+
+from cxkit.errors import UnreadableFile
+from cxkit.store._backend import Backend, register
+
+__all__ = ["DuckDBBackend"]
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+@register
+class DuckDBBackend(Backend):
+    """A workspace stored in one DuckDB file, all times in UTC."""
+
+    scheme = "duckdb"
+
+    @classmethod
+    def from_url(cls, url: str) -> DuckDBBackend:
+        """Open ``duckdb:///abs/path.duckdb`` (or ``duckdb://`` for an in-memory database)."""
+        parsed = urlparse(url)
+        path = (parsed.netloc + parsed.path) or ":memory:"
+        con = ibis.duckdb.connect(path)
+        # Times are UTC everywhere; strptime with %z yields TIMESTAMPTZ, converted in this zone.
+        con.raw_sql("SET TimeZone = 'UTC'")
+        return cls(con)
+
+    @property
+    def raw(self) -> duckdb.DuckDBPyConnection:
+        """The underlying DuckDB connection, for this package's own SQL only."""
+        return self.con.con  # type: ignore[no-any-return]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block in one DuckDB transaction: all of it lands, or none."""
+        self.raw.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.raw.execute("ROLLBACK")
+            raise
+        else:
+            self.raw.execute("COMMIT")
+
+    def delete_matching(self, name: str, expr: ir.Table, keys: Sequence[str]) -> None:
+        """Delete rows of ``name`` whose key equals a key in ``expr``."""
+        # Materialize the keys first: this also registers in-memory tables the SQL refers to.
+        target = f"_keys_{uuid.uuid4().hex[:12]}"
+        self.materialize(expr.select(*keys).distinct(), target)
+        cond = " AND ".join(f"{_quote(name)}.{_quote(k)} = _m.{_quote(k)}" for k in keys)
+        self.raw.execute(f"DELETE FROM {_quote(name)} USING {target} AS _m WHERE {cond}")
+        self.raw.execute(f"DROP TABLE {target}")
+
+    def materialize(self, expr: ir.Table, name: str) -> ir.Table:
+        """Compute ``expr`` into a temporary table called ``name``."""
+        return self.con.create_table(name, expr, temp=True, overwrite=True)
+
+    def stage(self, path: Path, fmt: str, options: dict[str, Any]) -> tuple[ir.Table, list[Any]]:
+        """Read ``path`` into a temporary all-string table with a ``_row`` column.
+
+        Malformed lines come back as ``(row, reason, text)``; ``row`` counts data records
+        from 1 like ``_row``, assuming no record before it spans several lines.
+        """
+        name = f"_stage_{uuid.uuid4().hex[:12]}"
+        reader = {
+            "csv": self._stage_csv,
+            "parquet": self._stage_parquet,
+            "ndjson": self._stage_ndjson,
+            "whitespace": self._stage_whitespace,
+        }[fmt]
+        try:
+            rejects = reader(path, name, options)
+        except duckdb.Error as exc:
+            message = str(exc).split("\n\n")[0].strip()
+            raise UnreadableFile(
+                f"{path}: cannot read as {fmt}: {message}", file=str(path)
+            ) from None
+        return self.con.table(name), rejects
+
+    def _stage_csv(self, path: Path, name: str, options: dict[str, Any]) -> list[Any]:
+        args = ["all_varchar = true", "store_rejects = true"]
+        args += [f"rejects_table = '{name}_rej'", f"rejects_scan = '{name}_scan'"]
+        if options.get("delimiter"):
+            args.append(f"delim = {_literal(options['delimiter'])}")
+        if options.get("header") is not None:
+            args.append(f"header = {str(bool(options['header'])).lower()}")
+        if options.get("quote") is not None:
+            args.append(f"quote = {_literal(options['quote'])}")
+        if options.get("names"):
+            args.append("names = [" + ", ".join(_literal(n) for n in options["names"]) + "]")
+        src = f"read_csv({_literal(str(path))}, {', '.join(args)})"
+        self.raw.execute(
+            f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER () AS _row, * FROM {src}"
+        )
+        ncols = len(self.raw.execute(f"DESCRIBE {name}").fetchall()) - 1
+        # DuckDB names the columns of a headerless file column0, column1, ...
+        header = options.get("header")
+        if header is None:
+            names = [r[0] for r in self.raw.execute(f"DESCRIBE {name}").fetchall()[1:]]
+            header = not all(re.fullmatch(r"column\d+", n) for n in names)
+        # A short line can be reported once per missing column: keep one per line.
+        rows = [
+            (line - int(header), f"malformed line {line}: {kind.lower()} (expected {ncols})", text)
+            for line, kind, text in self.raw.execute(
+                f"SELECT line, any_value(error_type), any_value(csv_line) "
+                f"FROM {name}_rej GROUP BY line ORDER BY line"
+            ).fetchall()
+        ]
+        self.raw.execute(f"DROP TABLE IF EXISTS {name}_rej; DROP TABLE IF EXISTS {name}_scan")
+        return rows
+
+    def _stage_parquet(self, path: Path, name: str, options: dict[str, Any]) -> list[Any]:
+        self.raw.execute(
+            f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER () AS _row, "
+            f"COLUMNS(*)::VARCHAR FROM read_parquet({_literal(str(path))})"
+        )
+        return []
+
+    def _stage_ndjson(self, path: Path, name: str, options: dict[str, Any]) -> list[Any]:
+        src = f"read_json({_literal(str(path))}, format = 'newline_delimited')"
+        described = self.raw.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
+        cols = []
+        for col, typ, *_ in described:
+            nested = any(t in typ for t in ("STRUCT", "[]", "MAP", "JSON"))
+            value = f"to_json({_quote(col)})" if nested else _quote(col)
+            cols.append(f"CAST({value} AS VARCHAR) AS {_quote(col)}")
+        self.raw.execute(
+            f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER () AS _row, "
+            f"{', '.join(cols)} FROM {src}"
+        )
+        return []
+
+    def _stage_whitespace(self, path: Path, name: str, options: dict[str, Any]) -> list[Any]:
+        names: list[str] = list(options["names"])
+        src = (
+            f"read_csv({_literal(str(path))}, columns = {{'line': 'VARCHAR'}}, "
+            "delim = '\x1f', quote = '', escape = '', header = false)"
+        )
+        skip = 1 if options.get("header") else 0
+        fields = ", ".join(f"_f[{i + 1}] AS {_quote(n)}" for i, n in enumerate(names))
+        self.raw.execute(
+            f"CREATE TEMP TABLE {name}_lines AS SELECT row_number() OVER () AS _line, line, "
+            f"string_split_regex(trim(line), '\\s+') AS _f FROM {src}"
+        )
+        where = f"_line > {skip} AND trim(line) <> ''"
+        self.raw.execute(
+            f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER (ORDER BY _line) AS _row, "
+            f"{fields} FROM {name}_lines WHERE {where} AND len(_f) = {len(names)} ORDER BY _line"
+        )
+        rejects = self.raw.execute(
+            f"SELECT _line - {skip}, 'malformed line ' || _line || ': expected {len(names)} "
+            "fields, found ' || len(_f), line "
+            f"FROM {name}_lines WHERE {where} AND len(_f) <> {len(names)} ORDER BY _line"
+        ).fetchall()
+        self.raw.execute(f"DROP TABLE {name}_lines")
+        return rejects
