@@ -11,6 +11,7 @@ A mapping is a TOML file. Each canonical column takes one rule::
     status = { value = "completed" }                  # a constant
     order_id = { template = "cdnow-{customer_id}-{_row}" }   # derived from several columns
     attributes = { json = "rest" }                    # unmapped columns as a JSON object
+    customer_id = { column = "author_id", when = { inbound = "True" } }   # else empty
 
 ``_row`` is the 1-based row number of the record in the file. Columns the mapping leaves
 out are taken from a file column of the same name (case-insensitive), or left empty.
@@ -33,7 +34,7 @@ from cxkit.schema import TableSpec
 
 __all__ = ["Mapping", "builtin_mappings"]
 
-_RULE_KEYS = {"column", "format", "map", "value", "template", "json", "else"}
+_RULE_KEYS = {"column", "format", "map", "value", "template", "json", "else", "when"}
 
 
 def _as_text(value: Any) -> str:
@@ -177,6 +178,8 @@ class Mapping:
             mapped = {str(k): _as_text(v) for k, v in rule["map"].items()}
             default = ibis.literal(_as_text(rule["else"])) if "else" in rule else value
             value = value.strip().substitute(mapped, else_=default)
+        for other, expected in rule.get("when", {}).items():
+            value = ibis.ifelse(col(other, target) == _as_text(expected), value, ibis.null("string"))
         return value
 
 

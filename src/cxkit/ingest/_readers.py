@@ -103,7 +103,8 @@ def prepare(path: str | Path, options: dict[str, Any] | None = None) -> SourceFi
         The file to ingest.
     options
         Reader options: ``format`` (csv, parquet, ndjson, whitespace), ``encoding``,
-        ``delimiter``, ``header``, ``quote``, ``names``.
+        ``delimiter``, ``header``, ``quote``, ``names``, ``strict`` (False reads
+        CSV that breaks the standard, sending the lines it cannot parse to quarantine).
     """
     opts = dict(options or {})
     p = Path(path)

@@ -105,6 +105,8 @@ class DuckDBBackend(Backend):
             args.append(f"header = {str(bool(options['header'])).lower()}")
         if options.get("quote") is not None:
             args.append(f"quote = {_literal(options['quote'])}")
+        if options.get("strict") is not None:
+            args.append(f"strict_mode = {str(bool(options['strict'])).lower()}")
         if options.get("names"):
             args.append("names = [" + ", ".join(_literal(n) for n in options["names"]) + "]")
         src = f"read_csv({_literal(str(path))}, {', '.join(args)})"
