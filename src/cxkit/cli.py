@@ -196,16 +196,7 @@ def main() -> None:
     """Run the CLI; cxkit errors print one line in red and exit 2, without a traceback."""
     logging.basicConfig(level=os.environ.get("CX_LOG_LEVEL", "WARNING"))
     try:
-        app(standalone_mode=False)
+        app()
     except CxError as exc:
         err_console.print(f"[red]{type(exc).__name__}[/red]: {exc}", highlight=False)
         raise SystemExit(2) from None
-    except typer.Abort:
-        raise SystemExit(1) from None
-    except Exception as exc:  # click's usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        raise

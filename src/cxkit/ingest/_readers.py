@@ -74,6 +74,25 @@ def _detect_encoding(path: Path, head: bytes) -> str:
     return str(best.encoding)
 
 
+def _check_utf8(path: Path) -> None:
+    """Decode the whole file as UTF-8, naming the line of the first bad byte."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = lines = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 24):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                line = lines + chunk.count(b"\n", 0, exc.start) + 1
+                raise UnreadableFile(
+                    f"{path}: not valid UTF-8 at line {line} (byte {offset + exc.start}); "
+                    "pass the file's encoding, e.g. --encoding latin-1",
+                    file=str(path),
+                ) from None
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
+
+
 def _transcode(path: Path, encoding: str) -> Path:
     """Write a UTF-8 copy of ``path`` so the engine reads one encoding."""
     fd, name = tempfile.mkstemp(suffix=path.suffix or ".txt", prefix="cx-utf8-")
@@ -133,7 +152,9 @@ def prepare(path: str | Path, options: dict[str, Any] | None = None) -> SourceFi
         opts["names"] = first.split()
         opts["header"] = True
     read_path = p
-    if encoding.replace("_", "-").lower() not in ("utf-8", "utf8", "ascii"):
+    if encoding.replace("_", "-").lower() in ("utf-8", "utf8", "ascii"):
+        _check_utf8(p)
+    else:
         log.info("transcoding %s from %s to UTF-8", p, encoding)
         read_path = _transcode(p, encoding)
     return SourceFile(p, fmt, read_path, opts, encoding)

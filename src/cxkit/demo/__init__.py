@@ -1,0 +1,12 @@
+"""The demo company: a seeded omnichannel retailer with planted problems and ground truth.
+
+`build_demo` simulates it, writes its exports as CSV files and ingests them through the
+same path a user's files take.
+"""
+
+from __future__ import annotations
+
+from cxkit.demo._build import DemoReport, build_demo
+from cxkit.demo._world import PERSONAS, TOUCHPOINTS, Persona
+
+__all__ = ["PERSONAS", "TOUCHPOINTS", "DemoReport", "Persona", "build_demo"]
