@@ -20,6 +20,12 @@ __all__ = ["validate"]
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 _SHOWN = 60  # characters of a bad value quoted in a reason
+_TYPE_WORDS = {
+    "int64": "an integer",
+    "float64": "a number",
+    "timestamp": "a timestamp",
+    "boolean": "true or false",
+}
 
 
 @ibis.udf.scalar.builtin(signature=((dt.string, dt.string), dt.timestamp))
@@ -44,10 +50,9 @@ def _typed(c: Column, s: ir.StringValue, fmt: str | None) -> ir.Value:
         v = s.strip().lower()
         return ibis.cases((v.isin(_TRUE), True), (v.isin(_FALSE), False), else_=None)
     if c.dtype == "int64":
-        # "3.0" is a fine integer; "3.5" is not.
+        # "3.0" is a fine integer; "3.5" is not (DuckDB's TRY_CAST would round it to 4).
         f = s.strip().try_cast("float64")
-        whole = ibis.ifelse(f == f.floor(), f.cast("int64"), ibis.null("int64"))
-        return s.strip().try_cast("int64").fill_null(whole)
+        return ibis.ifelse(f == f.floor(), f.cast("int64"), ibis.null("int64"))
     return s.strip().try_cast(c.dtype)
 
 
@@ -88,7 +93,9 @@ def validate(
         if c.is_required:
             problems.append((c.name, s.isnull(), ibis.literal(f"{c.name}: missing required value")))
         if c.dtype != "string" and not c.vocabulary:
-            expected = f"a {c.dtype}" + (f" like {formats[c.name]!r}" if c.name in formats else "")
+            expected = _TYPE_WORDS[c.dtype] + (
+                f" like {formats[c.name]!r}" if c.name in formats else ""
+            )
             problems.append(
                 (
                     c.name,

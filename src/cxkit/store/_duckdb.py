@@ -128,6 +128,15 @@ class DuckDBBackend(Backend):
             ).fetchall()
         ]
         self.raw.execute(f"DROP TABLE IF EXISTS {name}_rej; DROP TABLE IF EXISTS {name}_scan")
+        if rows:
+            # Parsed rows were numbered without the rejected records: the k-th parsed row is
+            # the k-th record number not taken by a reject. Reject j (1-based) at record p
+            # shifts every parsed row numbered >= p - j + 1 by one.
+            shifts = ", ".join(f"({row - j})" for j, (row, _, _) in enumerate(rows))
+            self.raw.execute(
+                f"UPDATE {name} SET _row = _row + (SELECT count(*) FROM (VALUES {shifts}) "
+                f"AS s(v) WHERE s.v <= {name}._row)"
+            )
         return rows
 
     def _stage_parquet(self, path: Path, name: str, options: dict[str, Any]) -> list[Any]:

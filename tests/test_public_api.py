@@ -1,0 +1,31 @@
+"""Each package's __all__ is exactly its intended public API."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+EXPECTED = {
+    "cxkit.schema": [
+        "BATCHES", "CHANNELS", "FEEDBACK_SOURCES", "ORDER_STATUSES", "QUARANTINE",
+        "SCORE_SCALES", "STAGES", "SYSTEM_TABLES", "TABLES", "Column", "ScoreScale",
+        "TableSpec", "TimeOrder", "default_vocabularies", "table_spec",
+    ],
+    "cxkit.store": ["Backend", "Config", "Workspace", "connect"],
+    "cxkit.ingest": ["FORMATS", "IngestResult", "Mapping", "builtin_mappings", "ingest"],
+    "cxkit.demo": ["PERSONAS", "TOUCHPOINTS", "DemoReport", "Persona", "build_demo"],
+    "cxkit.errors": [
+        "ConfigError", "CxError", "IngestError", "MappingError", "MissingColumn",
+        "UnknownTable", "UnreadableFile", "WorkspaceError",
+    ],
+}
+
+
+@pytest.mark.parametrize("module", sorted(EXPECTED))
+def test_all_is_exact(module: str) -> None:
+    # Order is ruff's (RUF022, isort-style); the names must match exactly.
+    mod = importlib.import_module(module)
+    assert sorted(mod.__all__) == sorted(EXPECTED[module])
+    for name in mod.__all__:
+        assert hasattr(mod, name)
