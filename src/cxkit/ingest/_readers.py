@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from charset_normalizer import from_bytes
-
 from cxkit.errors import UnreadableFile
 
 __all__ = ["FORMATS", "SourceFile", "prepare"]
@@ -53,25 +51,28 @@ class SourceFile:
             self.read_path.unlink(missing_ok=True)
 
 
-def _detect_encoding(path: Path, head: bytes) -> str:
+def _detect_encoding(head: bytes) -> str:
+    """Pick UTF-8 when the sample decodes as UTF-8, else Windows-1252 (Excel's Western default).
+
+    Statistical detectors guess wrong on short exports (Latin-1 read as Central European),
+    so the rule is kept predictable; other encodings are named with ``--encoding``.
+    """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     try:
-        # A multi-byte character may be cut at the end of the sample: ignore only that.
         head.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
+        # A multi-byte character may be cut at the end of the sample: ignore only that.
         if exc.start >= len(head) - 3:
             return "utf-8"
-    best = from_bytes(head).best()
-    if best is None:
-        raise UnreadableFile(
-            f"{path}: cannot tell the text encoding; pass --encoding (e.g. latin-1)",
-            file=str(path),
-        )
-    return str(best.encoding)
+    try:
+        head.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
 
 
 def _check_utf8(path: Path) -> None:
@@ -146,7 +147,7 @@ def prepare(path: str | Path, options: dict[str, Any] | None = None) -> SourceFi
             raise UnreadableFile(
                 f"{p}: binary data (NUL bytes), not a {fmt} text file", file=str(p)
             )
-        encoding = _detect_encoding(p, head)
+        encoding = _detect_encoding(head)
     if fmt == "whitespace" and not opts.get("names"):
         first = head.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()[0]
         opts["names"] = first.split()

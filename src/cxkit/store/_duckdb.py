@@ -149,14 +149,17 @@ class DuckDBBackend(Backend):
     def _stage_ndjson(self, path: Path, name: str, options: dict[str, Any]) -> list[Any]:
         src = f"read_json({_literal(str(path))}, format = 'newline_delimited')"
         described = self.raw.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
-        cols = []
-        for col, typ, *_ in described:
-            nested = any(t in typ for t in ("STRUCT", "[]", "MAP", "JSON"))
-            value = f"to_json({_quote(col)})" if nested else _quote(col)
-            cols.append(f"CAST({value} AS VARCHAR) AS {_quote(col)}")
+        # Nested values are read as JSON text, as written, not as inferred structs that
+        # would add the keys of other records as nulls.
+        columns = ", ".join(
+            f"{_literal(col)}: "
+            + ("'JSON'" if any(t in typ for t in ("STRUCT", "[]", "MAP", "JSON")) else "'VARCHAR'")
+            for col, typ, *_ in described
+        )
         self.raw.execute(
             f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER () AS _row, "
-            f"{', '.join(cols)} FROM {src}"
+            f"COLUMNS(*)::VARCHAR FROM read_json({_literal(str(path))}, "
+            f"format = 'newline_delimited', columns = {{{columns}}})"
         )
         return []
 
