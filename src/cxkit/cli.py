@@ -74,7 +74,9 @@ def ingest(
     fmt: Annotated[
         str | None, typer.Option("--format", help="csv, parquet, ndjson or whitespace.")
     ] = None,
-    delimiter: Annotated[str | None, typer.Option(help="CSV delimiter (default: detected).")] = None,
+    delimiter: Annotated[
+        str | None, typer.Option(help="CSV delimiter (default: detected).")
+    ] = None,
     header: Annotated[
         bool | None, typer.Option("--header/--no-header", help="CSV has a header row.")
     ] = None,
@@ -158,7 +160,9 @@ def schema(
         for c in spec.columns:
             allowed = ", ".join(vocab[c.vocabulary]) if c.vocabulary else ""
             if c.low is not None or c.high is not None:
-                allowed = f"{c.low if c.low is not None else ''}..{c.high if c.high is not None else ''}"
+                allowed = (
+                    f"{c.low if c.low is not None else ''}..{c.high if c.high is not None else ''}"
+                )
             out.add_row(
                 c.name + (" (pii)" if c.pii else ""),
                 c.dtype,
@@ -187,8 +191,8 @@ def demo(
     )
     console.print(f"Ground truth: {report.ground_truth_path}")
     console.print(
-        "Next: [bold]cx tables -w {0}[/bold], [bold]cx quarantine -w {0}[/bold], "
-        "[bold]cx schema[/bold]".format(path)
+        f"Next: [bold]cx tables -w {path}[/bold], [bold]cx quarantine -w {path}[/bold], "
+        "[bold]cx schema[/bold]"
     )
 
 

@@ -21,7 +21,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _hash(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.csv"))}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.csv"))
+    }
 
 
 def test_same_seed_same_company(demo, tmp_path: Path) -> None:
@@ -62,8 +64,13 @@ def test_pain_point_has_lowest_csat_and_more_churn(demo) -> None:
     pain = demo.truth["pain_point"]["touchpoint"]
     with Workspace(demo.path) as ws:
         r = ws.table("responses")
-        csat = (r.filter(r.kind == "csat").group_by("touchpoint")
-                .aggregate(mean=r.score.mean()).order_by("mean").to_pandas())
+        csat = (
+            r.filter(r.kind == "csat")
+            .group_by("touchpoint")
+            .aggregate(mean=r.score.mean())
+            .order_by("mean")
+            .to_pandas()
+        )
         assert csat.touchpoint.iloc[0] == pain
         comments = r.filter((r.touchpoint == pain) & (r.score <= 2) & r.comment.notnull())
         texts = " ".join(comments.comment.to_pandas()).lower()
@@ -74,17 +81,25 @@ def test_pain_point_has_lowest_csat_and_more_churn(demo) -> None:
         later = at_pain.join(o, (at_pain.customer_id == o.customer_id) & (o.ts > at_pain.ts))
         bought = later.select(rid=later.response_id).distinct().mutate(again=True)
         flagged = at_pain.left_join(bought, at_pain.response_id == bought.rid)
-        again = flagged.group_by(bad=flagged.score <= 2).aggregate(
-            rate=flagged.again.fill_null(False).mean()).to_pandas().set_index("bad")["rate"]
+        again = (
+            flagged.group_by(bad=flagged.score <= 2)
+            .aggregate(rate=flagged.again.fill_null(False).mean())
+            .to_pandas()
+            .set_index("bad")["rate"]
+        )
         assert again[True] < 0.8 * again[False]
 
 
 def test_slow_agent_is_slowest(demo) -> None:
     with Workspace(demo.path) as ws:
         t = ws.table("tickets")
-        frt = (t.first_response_at.epoch_seconds() - t.created_at.epoch_seconds())
-        by = (t.group_by(["channel", "agent_id"]).aggregate(frt=frt.median())
-              .order_by(ibis_desc("frt")).to_pandas())
+        frt = t.first_response_at.epoch_seconds() - t.created_at.epoch_seconds()
+        by = (
+            t.group_by(["channel", "agent_id"])
+            .aggregate(frt=frt.median())
+            .order_by(ibis_desc("frt"))
+            .to_pandas()
+        )
         slow = demo.truth["slow_agent"]
         team = by[by.agent_id == slow].channel.iloc[0]
         assert by[by.channel == team].agent_id.iloc[0] == slow

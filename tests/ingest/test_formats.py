@@ -34,10 +34,14 @@ def test_utf8_bom_and_explicit_header_off(ws, tmp_path: Path) -> None:
 
 
 def test_parquet_keeps_types(ws, tmp_path: Path) -> None:
-    frame = pd.DataFrame({
-        "order_id": ["O1", "O2"], "customer_id": ["C1", "C2"],
-        "ts": pd.to_datetime(["2024-01-01 10:00", "2024-02-01 00:00"]), "amount": [1.5, -2.0],
-    })
+    frame = pd.DataFrame(
+        {
+            "order_id": ["O1", "O2"],
+            "customer_id": ["C1", "C2"],
+            "ts": pd.to_datetime(["2024-01-01 10:00", "2024-02-01 00:00"]),
+            "amount": [1.5, -2.0],
+        }
+    )
     frame.to_parquet(tmp_path / "o.parquet")
     r = ingest(ws, "orders", tmp_path / "o.parquet")
     assert (r.rows_read, r.rows_stored, r.rows_quarantined) == (2, 1, 1)
@@ -46,10 +50,22 @@ def test_parquet_keeps_types(ws, tmp_path: Path) -> None:
 
 def test_ndjson_nested_properties_become_json_text(ws, tmp_path: Path) -> None:
     lines = [
-        {"event_id": "E1", "customer_id": "C1", "ts": "2024-01-01T10:00:00",
-         "touchpoint": "app_browse", "channel": "app", "properties": {"device": "ios", "n": 2}},
-        {"event_id": "E2", "customer_id": "C1", "ts": "2024-01-01T10:05:00",
-         "touchpoint": "app_checkout", "channel": "app", "properties": {"device": "ios"}},
+        {
+            "event_id": "E1",
+            "customer_id": "C1",
+            "ts": "2024-01-01T10:00:00",
+            "touchpoint": "app_browse",
+            "channel": "app",
+            "properties": {"device": "ios", "n": 2},
+        },
+        {
+            "event_id": "E2",
+            "customer_id": "C1",
+            "ts": "2024-01-01T10:05:00",
+            "touchpoint": "app_checkout",
+            "channel": "app",
+            "properties": {"device": "ios"},
+        },
     ]
     f = write(tmp_path / "e.ndjson", "\n".join(json.dumps(x) for x in lines) + "\n")
     assert ingest(ws, "events", f).rows_stored == 2

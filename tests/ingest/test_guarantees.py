@@ -17,20 +17,26 @@ from tests.conftest import write
 MESSY = (
     "order_id,customer_id,ts,amount,channel\n"
     "O1,C1,2024-01-01,10.5,web\n"
-    "O2,C1,2024-01-02,-1,web\n"          # negative amount
-    "O3,C2,not a date,3,app\n"          # bad timestamp
-    "O4,C2,2024-01-03,4\n"              # short line
+    "O2,C1,2024-01-02,-1,web\n"  # negative amount
+    "O3,C2,not a date,3,app\n"  # bad timestamp
+    "O4,C2,2024-01-03,4\n"  # short line
     "O5,C3,2024-01-04,5,store,extra\n"  # long line
     "O6,C3,2024-01-05,6,Store\n"
-    "O6,C3,2024-01-06,7,store\n"        # duplicate key: the later row wins
-    ",C4,2024-01-07,8,web\n"            # missing key
+    "O6,C3,2024-01-06,7,store\n"  # duplicate key: the later row wins
+    ",C4,2024-01-07,8,web\n"  # missing key
 )
 
 
 def _snapshot(ws: Workspace) -> dict[str, list]:
     return {
-        name: sorted(map(str, ws.to_pandas(name).drop(columns=["ingested_at"], errors="ignore")
-                         .itertuples(index=False)))
+        name: sorted(
+            map(
+                str,
+                ws.to_pandas(name)
+                .drop(columns=["ingested_at"], errors="ignore")
+                .itertuples(index=False),
+            )
+        )
         for name in ws.counts()
     }
 
@@ -58,9 +64,19 @@ def test_same_file_twice_adds_nothing(ws, tmp_path: Path) -> None:
 
 
 def test_changed_rows_upsert_by_key(ws, tmp_path: Path) -> None:
-    ingest(ws, "orders", write(tmp_path / "a.csv", "order_id,customer_id,ts,amount\nO1,C1,2024-01-01,1\n"))
-    ingest(ws, "orders", write(tmp_path / "b.csv",
-                               "order_id,customer_id,ts,amount\nO1,C1,2024-01-01,2\nO2,C1,2024-01-02,3\n"))
+    ingest(
+        ws,
+        "orders",
+        write(tmp_path / "a.csv", "order_id,customer_id,ts,amount\nO1,C1,2024-01-01,1\n"),
+    )
+    ingest(
+        ws,
+        "orders",
+        write(
+            tmp_path / "b.csv",
+            "order_id,customer_id,ts,amount\nO1,C1,2024-01-01,2\nO2,C1,2024-01-02,3\n",
+        ),
+    )
     assert sorted(ws.to_pandas("orders").amount.tolist()) == [2.0, 3.0]
 
 
@@ -70,14 +86,20 @@ def test_composite_key_upsert(ws, tmp_path: Path) -> None:
     ingest(ws, "order_items", write(tmp_path / "b.csv", head + "O1,2,P3,2,7\nO2,1,P1,1,5\n"))
     df = ws.to_pandas("order_items").sort_values(["order_id", "line"])
     assert df[["order_id", "line", "product_id"]].values.tolist() == [
-        ["O1", 1, "P1"], ["O1", 2, "P3"], ["O2", 1, "P1"],
+        ["O1", 1, "P1"],
+        ["O1", 2, "P3"],
+        ["O2", 1, "P1"],
     ]
 
 
 def test_failure_mid_load_leaves_workspace_as_before(
     ws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ingest(ws, "orders", write(tmp_path / "a.csv", "order_id,customer_id,ts,amount\nO0,C0,2024-01-01,1\n"))
+    ingest(
+        ws,
+        "orders",
+        write(tmp_path / "a.csv", "order_id,customer_id,ts,amount\nO0,C0,2024-01-01,1\n"),
+    )
     before = _snapshot(ws)
     rows = "".join(f"O{i},C{i},2024-01-01,{i}\n" for i in range(1, 1001)) + "X,,bad,-1\n"
     f = write(tmp_path / "big.csv", "order_id,customer_id,ts,amount\n" + rows)
@@ -100,12 +122,24 @@ def test_failure_mid_load_leaves_workspace_as_before(
 @pytest.mark.parametrize(
     ("content", "encoding", "error", "message"),
     [
-        ("order_id,customer_id,ts,amount\nO1,Zoë,2024-01-01,1\n", "latin-1", "UnreadableFile",
-         "not valid UTF-8 at line 2"),
-        ("order_id,ts\nO1,2024-01-01\n", "utf-8", "MissingColumn",
-         "required column 'customer_id' of table 'orders' is missing"),
-        ("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "latin-1", "UnreadableFile",
-         "binary data (NUL bytes), not a csv text file"),
+        (
+            "order_id,customer_id,ts,amount\nO1,Zoë,2024-01-01,1\n",
+            "latin-1",
+            "UnreadableFile",
+            "not valid UTF-8 at line 2",
+        ),
+        (
+            "order_id,ts\nO1,2024-01-01\n",
+            "utf-8",
+            "MissingColumn",
+            "required column 'customer_id' of table 'orders' is missing",
+        ),
+        (
+            "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+            "latin-1",
+            "UnreadableFile",
+            "binary data (NUL bytes), not a csv text file",
+        ),
         ("", "utf-8", "UnreadableFile", "the file is empty"),
     ],
 )
@@ -117,7 +151,9 @@ def test_unreadable_file_one_message_exit_2(tmp_path: Path, content, encoding, e
     args = ["--encoding", "utf-8"] if encoding == "latin-1" and "Zo" in content else []
     proc = subprocess.run(
         [sys.executable, "-m", "cxkit", "ingest", "orders", str(f), "-w", str(ws_dir), *args],
-        capture_output=True, text=True, env={**os.environ, "COLUMNS": "300"},
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "300"},
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr + proc.stdout

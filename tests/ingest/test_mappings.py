@@ -23,10 +23,16 @@ def test_cdnow_master_to_orders(ws, shared_data: Path) -> None:
     r = ingest(ws, "orders", path, mapping="cdnow-orders")
     assert (r.rows_read, r.rows_stored, r.rows_quarantined) == (69_659, 69_659, 0)
     orders = ws.table("orders")
-    got = orders.aggregate(
-        customers=orders.customer_id.nunique(), revenue=orders.amount.sum(),
-        first=orders.ts.min(), last=orders.ts.max(),
-    ).to_pandas().iloc[0]
+    got = (
+        orders.aggregate(
+            customers=orders.customer_id.nunique(),
+            revenue=orders.amount.sum(),
+            first=orders.ts.min(),
+            last=orders.ts.max(),
+        )
+        .to_pandas()
+        .iloc[0]
+    )
     assert got.customers == expected.customer_id.nunique() == 23_570
     assert got.revenue == pytest.approx(expected.dollar_value.sum())
     assert str(got["first"].date()) == "1997-01-01" and str(got["last"].date()) == "1998-06-30"
@@ -79,7 +85,11 @@ def test_mapping_rules(ws, tmp_path: Path) -> None:
     assert ingest(ws, "orders", tmp_path / "o.csv", mapping=mapping).rows_stored == 1
     row = ws.to_pandas("orders").iloc[0]
     assert (row.order_id, row.customer_id, str(row.ts), row.status, row.channel) == (
-        "shop-7-1", "Ann", "2024-02-03 00:00:00", "completed", "store",
+        "shop-7-1",
+        "Ann",
+        "2024-02-03 00:00:00",
+        "completed",
+        "store",
     )
     bad = Mapping(columns={"colour": "x"})
     with pytest.raises(MappingError, match="'colour' is not in table 'orders'"):

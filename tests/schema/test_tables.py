@@ -29,7 +29,9 @@ def test_customers_has_attributes_and_pii() -> None:
 
 def test_scales_and_stage_order() -> None:
     assert [(s.kind, s.low, s.high) for s in SCORE_SCALES.values()] == [
-        ("nps", 0, 10), ("csat", 1, 5), ("ces", 1, 7),
+        ("nps", 0, 10),
+        ("csat", 1, 5),
+        ("ces", 1, 7),
     ]
     assert STAGES == ("research", "evaluation", "purchase", "post_purchase", "repeat_purchase")
 

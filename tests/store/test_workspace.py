@@ -33,7 +33,9 @@ def test_vocabulary_extended_by_cx_toml(tmp_path: Path) -> None:
     (folder / "cx.toml").write_text('[workspace]\n[vocabularies]\nchannels = ["kiosk"]\n')
     with Workspace(folder) as ws:
         assert ws.vocabulary()["channels"][-1] == "kiosk"
-        f = write(tmp_path / "t.csv", "touchpoint,channel,stage\nk1,kiosk,purchase\nk2,fax,purchase\n")
+        f = write(
+            tmp_path / "t.csv", "touchpoint,channel,stage\nk1,kiosk,purchase\nk2,fax,purchase\n"
+        )
         r = ingest(ws, "touchpoints", f)
     assert (r.rows_stored, r.rows_quarantined) == (1, 1)
 

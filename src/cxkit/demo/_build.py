@@ -37,7 +37,7 @@ from cxkit.demo._world import (
 )
 from cxkit.errors import WorkspaceError
 from cxkit.ingest import ingest
-from cxkit.schema import CHANNELS, TABLES
+from cxkit.schema import CHANNELS
 from cxkit.store import Workspace
 
 __all__ = ["DemoReport", "build_demo"]
@@ -93,48 +93,71 @@ class _Writers:
             w.close()
 
 
-def _tables(chunk: Chunk, offset: int, counters: dict[str, int], rng: np.random.Generator,
-            pools: TextPools, total: int) -> dict[str, pa.Table]:
+def _tables(
+    chunk: Chunk,
+    offset: int,
+    counters: dict[str, int],
+    rng: np.random.Generator,
+    pools: TextPools,
+    total: int,
+) -> dict[str, pa.Table]:
     """Turn one simulated chunk into canonical-shaped Arrow tables with global ids."""
     n = len(chunk.persona)
     cust_ids = _ids("C", offset, n, 7)
-    cust = lambda idx: pc.take(cust_ids, pa.array(idx))  # noqa: E731
+
+    def cust(idx: np.ndarray) -> pa.Array:
+        return pc.take(cust_ids, pa.array(idx))
+
     first = np.array(FIRST_NAMES, dtype=object)[rng.integers(len(FIRST_NAMES), size=n)]
     last = np.array(LAST_NAMES, dtype=object)[rng.integers(len(LAST_NAMES), size=n)]
     tiers = np.array([p.tiers for p in PERSONAS])[chunk.persona].cumsum(axis=1)
     out: dict[str, pa.Table] = {}
-    out["customers"] = pa.table({
-        "customer_id": cust_ids,
-        "created_at": _ts(chunk.customers["created_at"]),
-        "name": first + " " + last,
-        "email": np.char.lower((first + "." + last).astype(str)).astype(object)
-        + rng.integers(1, 999, n).astype(str).astype(object) + "@example.com",
-        "phone": "+1 555 " + rng.integers(1_000_000, 9_999_999, n).astype(str).astype(object),
-        "country": np.array(COUNTRIES, dtype=object)[
-            rng.choice(len(COUNTRIES), size=n, p=COUNTRY_WEIGHTS)],
-        "segment": _TIERS[(rng.random(n)[:, None] > tiers).sum(axis=1)],
-        "consent_marketing": rng.random(n) < 0.62,
-        "consent_analytics": rng.random(n) < 0.85,
-    })
+    out["customers"] = pa.table(
+        {
+            "customer_id": cust_ids,
+            "created_at": _ts(chunk.customers["created_at"]),
+            "name": first + " " + last,
+            "email": np.char.lower((first + "." + last).astype(str)).astype(object)
+            + rng.integers(1, 999, n).astype(str).astype(object)
+            + "@example.com",
+            "phone": "+1 555 " + rng.integers(1_000_000, 9_999_999, n).astype(str).astype(object),
+            "country": np.array(COUNTRIES, dtype=object)[
+                rng.choice(len(COUNTRIES), size=n, p=COUNTRY_WEIGHTS)
+            ],
+            "segment": _TIERS[(rng.random(n)[:, None] > tiers).sum(axis=1)],
+            "consent_marketing": rng.random(n) < 0.62,
+            "consent_analytics": rng.random(n) < 0.85,
+        }
+    )
     # Events, in time order per customer.
     ev = {k: chunk.column("events", k) for k in ("customer", "tp", "ts", "session")}
     order = np.lexsort((ev["ts"], ev["customer"]))
     ev = {k: v[order] for k, v in ev.items()}
     m = len(order)
     ch = TP_CHANNEL[ev["tp"]]
-    device = np.where(ch == 1, np.where(rng.random(m) < 0.6, '{"device":"ios"}', '{"device":"android"}'),
-                      np.where(ch == 0, np.where(rng.random(m) < 0.55, '{"device":"desktop"}', '{"device":"mobile"}'), "{}"))
+    device = np.where(
+        ch == 1,
+        np.where(rng.random(m) < 0.6, '{"device":"ios"}', '{"device":"android"}'),
+        np.where(
+            ch == 0,
+            np.where(rng.random(m) < 0.55, '{"device":"desktop"}', '{"device":"mobile"}'),
+            "{}",
+        ),
+    )
     session = pc.binary_join_element_wise(
-        cust(ev["customer"]), pc.cast(pa.array(ev["session"] + 100), pa.string()), "-s")
-    out["events"] = pa.table({
-        "event_id": _ids("E", counters["events"], m, 10),
-        "customer_id": cust(ev["customer"]),
-        "ts": _ts(ev["ts"]),
-        "touchpoint": TP_NAMES[ev["tp"]].astype(object),
-        "channel": _CHANNELS[ch],
-        "session_id": session,
-        "properties": device.astype(object),
-    })
+        cust(ev["customer"]), pc.cast(pa.array(ev["session"] + 100), pa.string()), "-s"
+    )
+    out["events"] = pa.table(
+        {
+            "event_id": _ids("E", counters["events"], m, 10),
+            "customer_id": cust(ev["customer"]),
+            "ts": _ts(ev["ts"]),
+            "touchpoint": TP_NAMES[ev["tp"]].astype(object),
+            "channel": _CHANNELS[ch],
+            "session_id": session,
+            "properties": device.astype(object),
+        }
+    )
     counters["events"] += m
     # Orders and their lines.
     oc, ots, oamt, otp = (chunk.column("orders", k) for k in ("customer", "ts", "amount", "tp"))
@@ -151,21 +174,31 @@ def _tables(chunk: Chunk, offset: int, counters: dict[str, int], rng: np.random.
     order_ids = _ids("O", counters["orders"], m, 9)
     counters["orders"] += m
     status = np.array(["completed", "returned", "cancelled"], dtype=object)[
-        rng.choice(3, size=m, p=[0.95, 0.04, 0.01])]
-    out["orders"] = pa.table({
-        "order_id": order_ids, "customer_id": cust(oc), "ts": _ts(ots), "amount": amount,
-        "channel": _CHANNELS[TP_CHANNEL[otp]], "status": status,
-    })
+        rng.choice(3, size=m, p=[0.95, 0.04, 0.01])
+    ]
+    out["orders"] = pa.table(
+        {
+            "order_id": order_ids,
+            "customer_id": cust(oc),
+            "ts": _ts(ots),
+            "amount": amount,
+            "channel": _CHANNELS[TP_CHANNEL[otp]],
+            "status": status,
+        }
+    )
     first_line = np.concatenate([[0], np.cumsum(lines)[:-1]])
-    out["order_items"] = pa.table({
-        "order_id": pc.take(order_ids, pa.array(li)),
-        "line": np.arange(len(li)) - first_line[li] + 1,
-        "product_id": np.char.add(np.array(CATEGORIES)[cat].astype("<U3"),
-                                  rng.integers(100, 160, len(li)).astype(str)).astype(object),
-        "category": np.array(CATEGORIES, dtype=object)[cat],
-        "quantity": qty,
-        "price": price,
-    })
+    out["order_items"] = pa.table(
+        {
+            "order_id": pc.take(order_ids, pa.array(li)),
+            "line": np.arange(len(li)) - first_line[li] + 1,
+            "product_id": np.char.add(
+                np.array(CATEGORIES)[cat].astype("<U3"), rng.integers(100, 160, len(li)).astype(str)
+            ).astype(object),
+            "category": np.array(CATEGORIES, dtype=object)[cat],
+            "quantity": qty,
+            "price": price,
+        }
+    )
     # Responses first: they set each ticket's CSAT.
     rs = responses(rng, chunk, pools)
     tk = {k: chunk.column("tickets", k) for k in chunk.tickets}
@@ -175,60 +208,80 @@ def _tables(chunk: Chunk, offset: int, counters: dict[str, int], rng: np.random.
         skew = rng.random(m) < BAD_TICKET_SHARE
         resolved = np.where(skew, tk["created"] - np.timedelta64(3600, "s"), resolved)
         counters["bad_tickets"] += int(skew.sum())
-        out["tickets"] = pa.table({
-            "ticket_id": _ids("T", counters["tickets"], m, 8),
-            "customer_id": cust(tk["customer"]),
-            "channel": _CHANNELS[TP_CHANNEL[tk["tp"]]],
-            "agent_id": _AGENT_IDS[tk["agent"]],
-            "topic": tk["topic"].astype(object),
-            "created_at": _ts(tk["created"]),
-            "first_response_at": _ts(tk["created"] + tk["frt"]),
-            "resolved_at": _ts(resolved),
-            "contacts": tk["contacts"],
-            "csat": pa.array(tk["csat"], from_pandas=True).cast(pa.int64()),
-        })
+        out["tickets"] = pa.table(
+            {
+                "ticket_id": _ids("T", counters["tickets"], m, 8),
+                "customer_id": cust(tk["customer"]),
+                "channel": _CHANNELS[TP_CHANNEL[tk["tp"]]],
+                "agent_id": _AGENT_IDS[tk["agent"]],
+                "topic": tk["topic"].astype(object),
+                "created_at": _ts(tk["created"]),
+                "first_response_at": _ts(tk["created"] + tk["frt"]),
+                "resolved_at": _ts(resolved),
+                "contacts": tk["contacts"],
+                "csat": pa.array(tk["csat"], from_pandas=True).cast(pa.int64()),
+            }
+        )
         counters["tickets"] += m
     m = len(rs["kind"])
     score = rs["score"].copy()
     typo = (rs["kind"] == "nps") & (rng.random(m) < BAD_NPS_SHARE)
     score[typo] = 11
     counters["bad_responses"] += int(typo.sum())
-    out["responses"] = pa.table({
-        "response_id": _ids("R", counters["responses"], m, 9),
-        "survey_id": rs["survey_id"],
-        "customer_id": cust(rs["customer"]),
-        "kind": rs["kind"],
-        "score": score,
-        "comment": rs["comment"],
-        "touchpoint": np.where(rs["tp"] >= 0, TP_NAMES[np.maximum(rs["tp"], 0)], None),
-        "channel": np.where(rs["tp"] >= 0, _CHANNELS[TP_CHANNEL[np.maximum(rs["tp"], 0)]], "email"),
-        "ts": _ts(rs["ts"]),
-    })
+    out["responses"] = pa.table(
+        {
+            "response_id": _ids("R", counters["responses"], m, 9),
+            "survey_id": rs["survey_id"],
+            "customer_id": cust(rs["customer"]),
+            "kind": rs["kind"],
+            "score": score,
+            "comment": rs["comment"],
+            "touchpoint": np.where(rs["tp"] >= 0, TP_NAMES[np.maximum(rs["tp"], 0)], None),
+            "channel": np.where(
+                rs["tp"] >= 0, _CHANNELS[TP_CHANNEL[np.maximum(rs["tp"], 0)]], "email"
+            ),
+            "ts": _ts(rs["ts"]),
+        }
+    )
     counters["responses"] += m
     fb = feedback(rng, chunk, pools, total)
     m = len(fb["source"])
     known = fb["customer"] >= 0
-    handles = np.where(known, "@" + np.array(FIRST_NAMES, dtype=object)[
-        rng.integers(len(FIRST_NAMES), size=m)].astype(str) + rng.integers(10, 9999, m).astype(str),
-        "@guest" + rng.integers(10_000, 99_999, m).astype(str)).astype(object)
-    out["feedback"] = pa.table({
-        "feedback_id": _ids("F", counters["feedback"], m, 9),
-        "customer_id": pc.if_else(pa.array(known), cust(np.maximum(fb["customer"], 0)), None),
-        "ts": _ts(fb["ts"]),
-        "source": fb["source"],
-        "touchpoint": fb["tp_name"],
-        "text": fb["text"],
-        "rating": pa.array(fb["rating"], from_pandas=True),
-        "author": handles,
-        "likes": fb["likes"], "shares": fb["shares"], "comments": fb["comments"],
-    })
+    handles = np.where(
+        known,
+        "@"
+        + np.array(FIRST_NAMES, dtype=object)[rng.integers(len(FIRST_NAMES), size=m)].astype(str)
+        + rng.integers(10, 9999, m).astype(str),
+        "@guest" + rng.integers(10_000, 99_999, m).astype(str),
+    ).astype(object)
+    out["feedback"] = pa.table(
+        {
+            "feedback_id": _ids("F", counters["feedback"], m, 9),
+            "customer_id": pc.if_else(pa.array(known), cust(np.maximum(fb["customer"], 0)), None),
+            "ts": _ts(fb["ts"]),
+            "source": fb["source"],
+            "touchpoint": fb["tp_name"],
+            "text": fb["text"],
+            "rating": pa.array(fb["rating"], from_pandas=True),
+            "author": handles,
+            "likes": fb["likes"],
+            "shares": fb["shares"],
+            "comments": fb["comments"],
+        }
+    )
     counters["feedback"] += m
     return out
 
 
 #: Ingest order: dimensions first, so references resolve.
 INGEST_ORDER = (
-    "touchpoints", "customers", "orders", "order_items", "events", "tickets", "responses",
+    "touchpoints",
+    "customers",
+    "orders",
+    "order_items",
+    "events",
+    "tickets",
+    "responses",
     "feedback",
 )
 
@@ -282,10 +335,15 @@ def build_demo(
     writers = _Writers(files)
     n_chunks = -(-customers // CHUNK)
     steps = n_chunks + len(INGEST_ORDER)
-    writers.write("touchpoints", pa.table({
-        name: [t[i] for t in TOUCHPOINTS]
-        for i, name in enumerate(("touchpoint", "channel", "stage", "owner"))
-    }))
+    writers.write(
+        "touchpoints",
+        pa.table(
+            {
+                name: [t[i] for t in TOUCHPOINTS]
+                for i, name in enumerate(("touchpoint", "channel", "stage", "owner"))
+            }
+        ),
+    )
     try:
         for i in range(n_chunks):
             offset = i * CHUNK
@@ -304,12 +362,17 @@ def build_demo(
         "seed": seed,
         "customers": customers,
         "period": ["2025-01-01", "2025-12-31"],
-        "pain_point": {"touchpoint": PAIN_TOUCHPOINT, "theme": PAIN_THEME,
-                       "owner": dict((t[0], t[3]) for t in TOUCHPOINTS)[PAIN_TOUCHPOINT]},
+        "pain_point": {
+            "touchpoint": PAIN_TOUCHPOINT,
+            "theme": PAIN_THEME,
+            "owner": {t[0]: t[3] for t in TOUCHPOINTS}[PAIN_TOUCHPOINT],
+        },
         "slow_agent": SLOW_AGENT,
         "social_spike": {"date": str(SPIKE_DATE), "theme": SPIKE_THEME},
-        "planted_bad_rows": {"tickets": counters["bad_tickets"],
-                             "responses": counters["bad_responses"]},
+        "planted_bad_rows": {
+            "tickets": counters["bad_tickets"],
+            "responses": counters["bad_responses"],
+        },
         "personas": personas,
     }
     truth_path = folder / "ground_truth.json"
@@ -324,5 +387,6 @@ def build_demo(
             if progress:
                 progress(f"ingested {table}", n_chunks + j + 1, steps)
         counts = ws.counts()
-    return DemoReport(folder, counts, read, stored, quarantined,
-                      time.perf_counter() - started, truth_path, truth)
+    return DemoReport(
+        folder, counts, read, stored, quarantined, time.perf_counter() - started, truth_path, truth
+    )

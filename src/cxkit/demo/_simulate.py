@@ -26,7 +26,7 @@ from cxkit.demo._world import (
 __all__ = ["Chunk", "simulate_chunk"]
 
 DAY = 86_400
-_STAGE_TPS = [np.flatnonzero(TP_STAGE == s) for s in range(5)]
+_STAGE_TPS = [np.flatnonzero(s == TP_STAGE) for s in range(5)]
 _SUPPORT = np.array([TP["support_chat"], TP["support_phone"], TP["support_email"]])
 _TEAM = {"chat": 0, "phone": 1, "email": 2}
 _AGENT_TEAM = np.array([_TEAM[a[1]] for a in AGENTS])
@@ -59,8 +59,12 @@ class Chunk:
         return np.concatenate(getattr(self, table)[name])
 
 
-def _pick(rng: np.random.Generator, aff: np.ndarray, tps: np.ndarray,
-          prev_channel: np.ndarray | None = None) -> np.ndarray:
+def _pick(
+    rng: np.random.Generator,
+    aff: np.ndarray,
+    tps: np.ndarray,
+    prev_channel: np.ndarray | None = None,
+) -> np.ndarray:
     """Pick one touchpoint of ``tps`` per row, by channel affinity, sticking to the channel."""
     w = aff[:, TP_CHANNEL[tps]]
     if prev_channel is not None:
@@ -87,8 +91,9 @@ def simulate_chunk(rng: np.random.Generator, n: int) -> Chunk:
     return chunk
 
 
-def _first_journey(rng: np.random.Generator, chunk: Chunk, aff: np.ndarray,
-                   created: np.ndarray) -> np.ndarray:
+def _first_journey(
+    rng: np.random.Generator, chunk: Chunk, aff: np.ndarray, created: np.ndarray
+) -> np.ndarray:
     """Walk research -> evaluation -> purchase; return each customer's purchase time or NaT."""
     n = len(created)
     convert = np.array([p.convert for p in PERSONAS])[chunk.persona]
@@ -130,8 +135,9 @@ def _first_journey(rng: np.random.Generator, chunk: Chunk, aff: np.ndarray,
     return converted_at
 
 
-def _orders(rng: np.random.Generator, chunk: Chunk, aff: np.ndarray,
-            converted_at: np.ndarray) -> np.ndarray:
+def _orders(
+    rng: np.random.Generator, chunk: Chunk, aff: np.ndarray, converted_at: np.ndarray
+) -> np.ndarray:
     """Run repeat purchases with dropout; return late deliveries suffered per customer."""
     n = len(converted_at)
     rate = np.array([p.rate for p in PERSONAS])[chunk.persona] * rng.gamma(2.0, 0.5, n) / 365.25
@@ -174,35 +180,68 @@ def _purchase_tp_of_first(chunk: Chunk, a: np.ndarray) -> np.ndarray:
     return out[a]
 
 
-def _post_purchase(rng: np.random.Generator, chunk: Chunk, aff: np.ndarray, a: np.ndarray,
-                   t: np.ndarray, purchase_tp: np.ndarray, k: int) -> np.ndarray:
+def _post_purchase(
+    rng: np.random.Generator,
+    chunk: Chunk,
+    aff: np.ndarray,
+    a: np.ndarray,
+    t: np.ndarray,
+    purchase_tp: np.ndarray,
+    k: int,
+) -> np.ndarray:
     """Emit confirmation, delivery, support and returns events; return late-delivery flags."""
     m = len(a)
     sess = np.full(m, 1000 + k)
     conf = rng.random(m) < 0.9
-    chunk.add("events", customer=a[conf], tp=np.full(conf.sum(), TP["order_confirmation"]),
-              ts=t[conf] + np.timedelta64(60, "s"), session=sess[conf])
+    chunk.add(
+        "events",
+        customer=a[conf],
+        tp=np.full(conf.sum(), TP["order_confirmation"]),
+        ts=t[conf] + np.timedelta64(60, "s"),
+        session=sess[conf],
+    )
     in_store = TP_CHANNEL[purchase_tp] == TP_CHANNEL[TP["store_checkout"]]
     tracked = ~in_store & (rng.random(m) < 0.6)
     bad = tracked & (rng.random(m) < PAIN_BAD_SHARE)
     t_track = t + (rng.uniform(1, 3, m) * DAY).astype("timedelta64[s]")
-    chunk.add("events", customer=a[tracked], tp=np.full(tracked.sum(), TP["delivery_tracking"]),
-              ts=t_track[tracked], session=sess[tracked] + 1)
+    chunk.add(
+        "events",
+        customer=a[tracked],
+        tp=np.full(tracked.sum(), TP["delivery_tracking"]),
+        ts=t_track[tracked],
+        session=sess[tracked] + 1,
+    )
     chunk.add("deliveries", customer=a[tracked], ts=t_track[tracked], late=bad[tracked])
     pickup = in_store & (rng.random(m) < 0.3)
-    chunk.add("events", customer=a[pickup], tp=np.full(pickup.sum(), TP["store_pickup"]),
-              ts=t_track[pickup], session=sess[pickup] + 1)
+    chunk.add(
+        "events",
+        customer=a[pickup],
+        tp=np.full(pickup.sum(), TP["store_pickup"]),
+        ts=t_track[pickup],
+        session=sess[pickup] + 1,
+    )
     returns = rng.random(m) < 0.04 + 0.08 * bad
-    chunk.add("events", customer=a[returns], tp=np.full(returns.sum(), TP["returns_portal"]),
-              ts=t[returns] + (rng.uniform(5, 9, m)[returns] * DAY).astype("timedelta64[s]"),
-              session=sess[returns] + 2)
+    chunk.add(
+        "events",
+        customer=a[returns],
+        tp=np.full(returns.sum(), TP["returns_portal"]),
+        ts=t[returns] + (rng.uniform(5, 9, m)[returns] * DAY).astype("timedelta64[s]"),
+        session=sess[returns] + 2,
+    )
     support = rng.random(m) < 0.08 + 0.5 * bad
     _support(rng, chunk, aff, a[support], t_track[support], bad[support], sess[support] + 3)
     return bad.astype(np.int64)
 
 
-def _support(rng: np.random.Generator, chunk: Chunk, aff: np.ndarray, a: np.ndarray,
-             t: np.ndarray, bad: np.ndarray, sess: np.ndarray) -> None:
+def _support(
+    rng: np.random.Generator,
+    chunk: Chunk,
+    aff: np.ndarray,
+    a: np.ndarray,
+    t: np.ndarray,
+    bad: np.ndarray,
+    sess: np.ndarray,
+) -> None:
     """Emit support contacts (with channel ping-pong) and one ticket per problem."""
     m = len(a)
     if not m:
@@ -228,7 +267,7 @@ def _support(rng: np.random.Generator, chunk: Chunk, aff: np.ndarray, a: np.ndar
     agent = np.empty(m, dtype=np.int64)
     for tm in range(3):
         sel = team == tm
-        pool = np.flatnonzero(_AGENT_TEAM == tm)
+        pool = np.flatnonzero(tm == _AGENT_TEAM)
         agent[sel] = pool[rng.integers(len(pool), size=int(sel.sum()))]
     speed = _AGENT_SPEED[agent]
     frt_median = np.array([90.0, 60.0, 4 * 3600.0])[team]
@@ -238,7 +277,17 @@ def _support(rng: np.random.Generator, chunk: Chunk, aff: np.ndarray, a: np.ndar
     open_late = created > END - np.timedelta64(5 * DAY, "s")
     unresolved = rng.random(m) < np.where(open_late, 0.5, 0.02)
     topic = np.where(bad, "delivery", _TOPICS[rng.integers(len(_TOPICS), size=m)])
-    chunk.add("tickets", customer=a, tp=first, agent=agent, created=created,
-              frt=frt.astype("timedelta64[s]"), art=art.astype("timedelta64[s]"),
-              contacts=contacts, unresolved=unresolved, bad=bad, topic=topic,
-              slow=speed > 1)
+    chunk.add(
+        "tickets",
+        customer=a,
+        tp=first,
+        agent=agent,
+        created=created,
+        frt=frt.astype("timedelta64[s]"),
+        art=art.astype("timedelta64[s]"),
+        contacts=contacts,
+        unresolved=unresolved,
+        bad=bad,
+        topic=topic,
+        slow=speed > 1,
+    )

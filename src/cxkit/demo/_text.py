@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["TextPools", "THEMES"]
+__all__ = ["THEMES", "TextPools"]
 
 #: Phrases per theme: (negative, positive). ``{n}``, ``{item}``, ``{day}`` are filled at random.
 THEMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -129,8 +129,16 @@ THEMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 _OPEN_NEG = ("", "", "honestly ", "not happy. ", "so disappointed, ", "ugh, ", "Really? ", "")
 _OPEN_POS = ("", "", "really pleased, ", "wow, ", "just want to say ", "great experience, ", "")
 _CLOSE_NEG = (
-    "", "", ".", "!", ". not good enough", ". will think twice before ordering again",
-    ". sort it out", "!!", ". very frustrating", ". I expected better",
+    "",
+    "",
+    ".",
+    "!",
+    ". not good enough",
+    ". will think twice before ordering again",
+    ". sort it out",
+    "!!",
+    ". very frustrating",
+    ". I expected better",
 )
 _CLOSE_POS = ("", ".", "!", ". will order again", ". thanks!", " :)", ". recommended", ". 10/10")
 _ITEMS = ("order", "headphones", "jacket", "blender", "phone case", "book", "shoes", "lamp", "toy")
@@ -195,9 +203,7 @@ class TextPools:
             for tone in ("negative", "mixed", "positive")
         }
 
-    def sample(
-        self, themes: np.ndarray, tones: np.ndarray, rng: np.random.Generator
-    ) -> np.ndarray:
+    def sample(self, themes: np.ndarray, tones: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Return one comment per (theme, tone) pair of the two arrays."""
         out = np.empty(len(themes), dtype=object)
         for (theme, tone), pool in self.pools.items():

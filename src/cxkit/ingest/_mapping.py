@@ -3,7 +3,7 @@
 A mapping is a TOML file. Each canonical column takes one rule::
 
     [source]
-    format = "csv"                  # csv, parquet, ndjson or whitespace; delimiter, header, encoding
+    format = "csv"           # csv, parquet, ndjson or whitespace; delimiter, header, encoding
     [columns]
     customer_id = "customerID"                        # rename
     ts = { column = "date", format = "%Y%m%d" }       # parse a timestamp with a strptime format
@@ -179,7 +179,9 @@ class Mapping:
             default = ibis.literal(_as_text(rule["else"])) if "else" in rule else value
             value = value.strip().substitute(mapped, else_=default)
         for other, expected in rule.get("when", {}).items():
-            value = ibis.ifelse(col(other, target) == _as_text(expected), value, ibis.null("string"))
+            value = ibis.ifelse(
+                col(other, target) == _as_text(expected), value, ibis.null("string")
+            )
         return value
 
 
@@ -192,4 +194,6 @@ def builtin_mappings() -> list[str]:
     True
     """
     folder = resources.files("cxkit.ingest") / "mappings"
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )

@@ -7,6 +7,7 @@ failure anywhere leaves the workspace exactly as it was.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -107,9 +108,7 @@ def warn_unknown_customers(load: Load) -> None:
     if not load.spec.references_customers or load.spec.name == "customers":
         return
     assert load.checked is not None
-    good = load.checked.filter(
-        (load.checked._reason == "") & load.checked.customer_id.notnull()
-    )
+    good = load.checked.filter((load.checked._reason == "") & load.checked.customer_id.notnull())
     customers = load.workspace.table("customers")
     unknown = good.anti_join(customers, good.customer_id == customers.customer_id)
     n = load.workspace.backend.execute_count(unknown)
@@ -152,7 +151,7 @@ def quarantine(load: Load) -> None:
                 "row_number": [int(row) for row, _, _ in load.rejects],
                 "column_name": None,
                 "reason": [str(msg) for _, msg, _ in load.rejects],
-                "raw": [pd.io.json.ujson_dumps({"line": text}) for _, _, text in load.rejects],
+                "raw": [json.dumps({"line": text}) for _, _, text in load.rejects],
             }
         )
         backend.insert("quarantine", ibis.memtable(frame, schema=QUARANTINE.ibis_schema()))
@@ -244,9 +243,20 @@ def ingest(
     elapsed = time.perf_counter() - started
     log.info(
         "%s -> %s: %d read, %d stored, %d quarantined in %.2fs",
-        path, table, load.rows_read, load.rows_stored, load.rows_quarantined, elapsed,
+        path,
+        table,
+        load.rows_read,
+        load.rows_stored,
+        load.rows_quarantined,
+        elapsed,
     )
     return IngestResult(
-        spec.name, str(path), load.batch_id, load.rows_read, load.rows_stored,
-        load.rows_quarantined, load.warnings, elapsed,
+        spec.name,
+        str(path),
+        load.batch_id,
+        load.rows_read,
+        load.rows_stored,
+        load.rows_quarantined,
+        load.warnings,
+        elapsed,
     )

@@ -28,8 +28,8 @@ _TYPE_WORDS = {
 }
 
 
-@ibis.udf.scalar.builtin(signature=((dt.string, dt.string), dt.timestamp))
-def try_strptime(text: str, fmt: str) -> dt.Timestamp:  # type: ignore[empty-body]
+@ibis.udf.scalar.builtin(signature=((dt.string, dt.string), dt.timestamp))  # type: ignore[untyped-decorator]
+def try_strptime(text: str, fmt: str) -> dt.Timestamp:
     """Parse ``text`` with a strptime format, NULL when it does not match (DuckDB builtin)."""
 
 
@@ -109,13 +109,17 @@ def validate(
                 (
                     c.name,
                     v.notnull() & ~v.isin(allowed),
-                    f"{c.name}: " + _quoted(s) + f" is not one of {c.vocabulary} ({', '.join(allowed)})",
+                    f"{c.name}: "
+                    + _quoted(s)
+                    + f" is not one of {c.vocabulary} ({', '.join(allowed)})",
                 )
             )
         if c.low is not None or c.high is not None:
             low = v < c.low if c.low is not None else ibis.literal(False)
             high = v > c.high if c.high is not None else ibis.literal(False)
-            bounds = f"{c.low if c.low is not None else '-inf'}..{c.high if c.high is not None else 'inf'}"
+            lo = "-inf" if c.low is None else f"{c.low:g}"
+            hi = "inf" if c.high is None else f"{c.high:g}"
+            bounds = f"{lo}..{hi}"
             problems.append(
                 (c.name, v.notnull() & (low | high), f"{c.name}: " + s + f" is outside {bounds}")
             )
@@ -165,7 +169,10 @@ def validate(
                 for name in dict.fromkeys(n for n, _, _ in problems)
             ]
         ),
-        **{name: value.cast(spec.column(name).ibis_type.copy(nullable=True)) for name, value in typed.items()},
+        **{
+            name: value.cast(spec.column(name).ibis_type.copy(nullable=True))
+            for name, value in typed.items()
+        },
     )
     return _flag_duplicate_keys(checked, spec)
 
@@ -180,7 +187,9 @@ def _flag_duplicate_keys(checked: ir.Table, spec: TableSpec) -> ir.Table:
     return checked.mutate(
         _reason=ibis.ifelse(
             dup,
-            f"{key}: duplicate key; row " + last.cast("string") + " of this file has the same key and wins",
+            f"{key}: duplicate key; row "
+            + last.cast("string")
+            + " of this file has the same key and wins",
             checked._reason,
         ),
         _columns=ibis.ifelse(dup, ibis.literal(key), checked._columns),

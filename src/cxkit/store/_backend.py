@@ -103,7 +103,7 @@ def connect(url: str) -> Backend:
         raise ConfigError(
             f"unsupported backend URL {url!r}; expected one of the schemes {sorted(_BACKENDS)}"
         )
-    return cls.from_url(url)  # type: ignore[attr-defined,no-any-return]
+    return cls.from_url(url)  # type: ignore[attr-defined]
 
 
 def ibis_version() -> str:

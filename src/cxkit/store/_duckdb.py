@@ -47,7 +47,7 @@ class DuckDBBackend(Backend):
     @property
     def raw(self) -> duckdb.DuckDBPyConnection:
         """The underlying DuckDB connection, for this package's own SQL only."""
-        return self.con.con  # type: ignore[no-any-return]
+        return self.con.con
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
