@@ -192,42 +192,26 @@ def _post_purchase(
     """Emit confirmation, delivery, support and returns events; return late-delivery flags."""
     m = len(a)
     sess = np.full(m, 1000 + k)
-    conf = rng.random(m) < 0.9
-    chunk.add(
-        "events",
-        customer=a[conf],
-        tp=np.full(conf.sum(), TP["order_confirmation"]),
-        ts=t[conf] + np.timedelta64(60, "s"),
-        session=sess[conf],
-    )
+
+    def visit(mask: np.ndarray, touchpoint: str, ts: np.ndarray, session: int) -> None:
+        chunk.add(
+            "events",
+            customer=a[mask],
+            tp=np.full(mask.sum(), TP[touchpoint]),
+            ts=ts[mask],
+            session=sess[mask] + session,
+        )
+
+    visit(rng.random(m) < 0.9, "order_confirmation", t + np.timedelta64(60, "s"), 0)
     in_store = TP_CHANNEL[purchase_tp] == TP_CHANNEL[TP["store_checkout"]]
     tracked = ~in_store & (rng.random(m) < 0.6)
     bad = tracked & (rng.random(m) < PAIN_BAD_SHARE)
     t_track = t + (rng.uniform(1, 3, m) * DAY).astype("timedelta64[s]")
-    chunk.add(
-        "events",
-        customer=a[tracked],
-        tp=np.full(tracked.sum(), TP["delivery_tracking"]),
-        ts=t_track[tracked],
-        session=sess[tracked] + 1,
-    )
+    visit(tracked, "delivery_tracking", t_track, 1)
     chunk.add("deliveries", customer=a[tracked], ts=t_track[tracked], late=bad[tracked])
-    pickup = in_store & (rng.random(m) < 0.3)
-    chunk.add(
-        "events",
-        customer=a[pickup],
-        tp=np.full(pickup.sum(), TP["store_pickup"]),
-        ts=t_track[pickup],
-        session=sess[pickup] + 1,
-    )
-    returns = rng.random(m) < 0.04 + 0.08 * bad
-    chunk.add(
-        "events",
-        customer=a[returns],
-        tp=np.full(returns.sum(), TP["returns_portal"]),
-        ts=t[returns] + (rng.uniform(5, 9, m)[returns] * DAY).astype("timedelta64[s]"),
-        session=sess[returns] + 2,
-    )
+    visit(in_store & (rng.random(m) < 0.3), "store_pickup", t_track, 1)
+    returns_ts = t + (rng.uniform(5, 9, m) * DAY).astype("timedelta64[s]")
+    visit(rng.random(m) < 0.04 + 0.08 * bad, "returns_portal", returns_ts, 2)
     support = rng.random(m) < 0.08 + 0.5 * bad
     _support(rng, chunk, aff, a[support], t_track[support], bad[support], sess[support] + 3)
     return bad.astype(np.int64)
