@@ -54,6 +54,98 @@ def _progress(description: str) -> Iterator[Callable[[str, int, int], None]]:
         yield update
 
 
+metrics_app = typer.Typer(help="CX metrics: list the registry, show a metric sliced any way.")
+app.add_typer(metrics_app, name="metrics")
+
+#: Headline metrics shown by `cx demo` and the overview: (metric, measure columns).
+HEADLINES = ("nps", "csat", "ces", "frt", "art", "fcr", "churn", "clv", "conversion")
+
+
+@metrics_app.command("list")
+def metrics_list() -> None:
+    """Print every metric: name, unit, direction, tables and formula."""
+    from cxkit.metrics import REGISTRY
+
+    out = Table("metric", "unit", "better", "tables", "formula", title="Metrics")
+    for m in REGISTRY.values():
+        out.add_row(m.name, m.unit, m.direction, ", ".join(m.tables), m.formula)
+    console.print(out)
+
+
+@metrics_app.command("show")
+def metrics_show(
+    name: Annotated[str, typer.Argument(help="Metric name (see `cx metrics list`).")],
+    workspace: WorkspaceOpt = Path("."),
+    by: Annotated[list[str] | None, typer.Option("--by", help="Dimension; repeatable.")] = None,
+    period: Annotated[str | None, typer.Option(help="day, week, month, quarter or year.")] = None,
+    where: Annotated[
+        list[str] | None, typer.Option("--filter", help="COLUMN=VALUE; repeatable.")
+    ] = None,
+    change: Annotated[
+        bool, typer.Option("--compare", help="Add change vs previous period and significance.")
+    ] = False,
+    min_n: Annotated[int, typer.Option(help="Flag groups smaller than this.")] = 30,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",
+    output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+) -> None:
+    """Show metric NAME, optionally by dimensions and period."""
+    from cxkit.errors import ConfigError
+    from cxkit.metrics import compare, compute
+    from cxkit.store import Workspace
+
+    filters: dict[str, list[str]] = {}
+    for item in where or []:
+        column, sep, value = item.partition("=")
+        if not sep:
+            raise ConfigError(f"--filter {item!r}: expected COLUMN=VALUE")
+        filters.setdefault(column, []).append(value)
+    with Workspace(workspace) as ws:
+        if change:
+            expr = compare(
+                ws, name, by=by or [], period=period or "month", filters=filters, min_n=min_n
+            )
+        else:
+            expr = compute(ws, name, by=by or [], period=period, filters=filters, min_n=min_n)
+        frame = expr.to_pandas()
+    _emit(frame, fmt, output, title=name)
+
+
+def _emit(frame: Any, fmt: str, output: Path | None, title: str) -> None:
+    """Write ``frame`` as a Rich table, CSV, JSON or Parquet."""
+    from cxkit.errors import ConfigError
+
+    if fmt == "parquet":
+        if output is None:
+            raise ConfigError("--format parquet needs --output FILE")
+        frame.to_parquet(output, index=False)
+        return
+    if fmt in ("csv", "json"):
+        text = (
+            frame.to_csv(index=False)
+            if fmt == "csv"
+            else frame.to_json(orient="records", date_format="iso", indent=1)
+        )
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            typer.echo(text)
+        return
+    if fmt != "table":
+        raise ConfigError(f"unknown --format {fmt!r}; expected table, csv, json or parquet")
+    out = Table(*map(str, frame.columns), title=title)
+    for row in frame.itertuples(index=False):
+        out.add_row(*(_cell(v) for v in row))
+    console.print(out)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "" if value != value else f"{value:,.2f}"
+    if hasattr(value, "strftime"):
+        return str(value)[:10]
+    return str(value)
+
+
 @app.command()
 def init(path: Annotated[Path, typer.Argument(help="Folder to create.")] = Path(".")) -> None:
     """Create an empty workspace (cx.toml and cx.duckdb with the canonical tables)."""
@@ -190,10 +282,34 @@ def demo(
         f"{report.rows_quarantined:,} quarantined, in {report.seconds:.1f}s"
     )
     console.print(f"Ground truth: {report.ground_truth_path}")
+    _headlines(path)
     console.print(
         f"Next: [bold]cx tables -w {path}[/bold], [bold]cx quarantine -w {path}[/bold], "
         "[bold]cx schema[/bold]"
     )
+
+
+def _headlines(path: Path) -> None:
+    """Print the headline metrics of a workspace, one line each."""
+    from cxkit.metrics import REGISTRY, compute
+    from cxkit.store import Workspace
+
+    out = Table("metric", "value", "unit", "n", "detail", title="Headline metrics")
+    with Workspace(path) as ws:
+        for name in HEADLINES:
+            row = compute(ws, name).to_pandas().iloc[0]
+            m = REGISTRY[name]
+            detail = {
+                "nps": f"± {row.get('moe', 0):.1f} (95%)",
+                "csat": f"95% CI {row.get('low', 0):.1f}-{row.get('high', 0):.1f}, mean {row.get('mean', 0):.2f}",
+                "ces": f"{row.get('easy_pct', 0):.1f}% easy",
+                "frt": f"median {row.get('median', 0):.1f}, p90 {row.get('p90', 0):.1f}",
+                "art": f"median {row.get('median', 0):.1f}, p90 {row.get('p90', 0):.1f}",
+                "clv": f"AOV {row.get('aov', 0):.2f}, {row.get('frequency', 0):.2f} orders",
+                "churn": "per month, inactivity window " + str(ws.config.inactivity_days) + " days",
+            }.get(name, "")
+            out.add_row(m.description, f"{row.value:,.2f}", m.unit, f"{int(row.n):,}", detail)
+    console.print(out)
 
 
 def main() -> None:
