@@ -301,7 +301,8 @@ def _headlines(path: Path) -> None:
             m = REGISTRY[name]
             detail = {
                 "nps": f"± {row.get('moe', 0):.1f} (95%)",
-                "csat": f"95% CI {row.get('low', 0):.1f}-{row.get('high', 0):.1f}, mean {row.get('mean', 0):.2f}",
+                "csat": f"95% CI {row.get('low', 0):.1f}-{row.get('high', 0):.1f}, "
+                f"mean {row.get('mean', 0):.2f}",
                 "ces": f"{row.get('easy_pct', 0):.1f}% easy",
                 "frt": f"median {row.get('median', 0):.1f}, p90 {row.get('p90', 0):.1f}",
                 "art": f"median {row.get('median', 0):.1f}, p90 {row.get('p90', 0):.1f}",

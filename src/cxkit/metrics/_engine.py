@@ -17,15 +17,21 @@ __all__ = ["PERIODS", "compare", "compute"]
 PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
 #: Groups with fewer observations than this are flagged as too small to trust.
 MIN_N = 30
-Z = 1.96
+Z = 1.959963984540054  # two-sided 5% test
 
 
-def _params(source: TableSource, period: str | None, **overrides: Any) -> Params:
+def config_days(config: Any) -> int:
+    """Return the inactivity window of a workspace config, 180 days without one."""
+    return int(getattr(config, "inactivity_days", 180))
+
+
+def _params(
+    source: TableSource, period: str | None, inactivity_days: int | None, as_of: Any
+) -> Params:
+    """Take settings from the call, else the workspace's config, else the defaults."""
     config = getattr(source, "config", None)
-    days = getattr(config, "inactivity_days", 180)
-    values = {"inactivity_days": days, "period": period or "month"}
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return Params(**values)
+    days = inactivity_days if inactivity_days is not None else config_days(config)
+    return Params(inactivity_days=days, period=period or "month", as_of=as_of)
 
 
 def compute(
@@ -66,9 +72,7 @@ def compute(
     metric = get_metric(name)
     if period is not None and period not in PERIODS:
         raise ConfigError(f"unknown period {period!r}; expected one of {', '.join(PERIODS)}")
-    rel = metric.source(
-        source, _params(source, period, inactivity_days=inactivity_days, as_of=as_of)
-    )
+    rel = metric.source(source, _params(source, period, inactivity_days, as_of))
     for dim in [*by, *(filters or {})]:
         if dim not in metric.dimensions:
             raise ConfigError(

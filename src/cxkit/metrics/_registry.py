@@ -15,7 +15,16 @@ import ibis.expr.types as ir
 
 from cxkit.errors import ConfigError
 
-__all__ = ["REGISTRY", "Metric", "Params", "TableSource", "get_metric", "register"]
+__all__ = [
+    "REGISTRY",
+    "Measures",
+    "Metric",
+    "Params",
+    "Source",
+    "TableSource",
+    "get_metric",
+    "register",
+]
 
 
 class TableSource(Protocol):

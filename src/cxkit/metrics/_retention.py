@@ -43,7 +43,7 @@ def _period_starts(first: dt.datetime, last: dt.datetime, period: str) -> ir.Tab
     starts = pd.date_range(
         pd.Timestamp(first).to_period(_UNIT[period]).start_time, last, freq=_FREQ[period]
     )
-    ends = list(starts[1:]) + [starts[-1] + pd.tseries.frequencies.to_offset(_FREQ[period])]
+    ends = [*starts[1:], starts[-1] + pd.tseries.frequencies.to_offset(_FREQ[period])]
     frame = pd.DataFrame({"period_start": starts, "period_end": ends}).astype("datetime64[us]")
     return ibis.memtable(frame)
 

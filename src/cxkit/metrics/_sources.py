@@ -9,7 +9,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from cxkit.metrics._registry import Params, TableSource
+from cxkit.metrics._registry import Params, Source, TableSource
 
 __all__ = [
     "CUSTOMER_DIMS",
@@ -36,7 +36,7 @@ def with_touchpoint(rel: ir.Table, src: TableSource) -> ir.Table:
     return rel.left_join(t, "touchpoint").drop("touchpoint_right")
 
 
-def responses(kind: str) -> ir.Table:
+def responses(kind: str) -> Source:
     """Return a source of survey answers of one kind (nps, csat, ces)."""
 
     def source(src: TableSource, params: Params) -> ir.Table:
@@ -44,7 +44,7 @@ def responses(kind: str) -> ir.Table:
         r = r.filter(r.kind == kind).mutate(_time=r.ts)
         return with_touchpoint(with_customer(r, src), src)
 
-    return source  # type: ignore[return-value]
+    return source
 
 
 def tickets(src: TableSource, params: Params) -> ir.Table:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cxkit.store._backend import Backend, connect
+from cxkit.store._backend import Backend, connect, mirror
 from cxkit.store._config import Config
 from cxkit.store._workspace import Workspace
 
-__all__ = ["Backend", "Config", "Workspace", "connect"]
+__all__ = ["Backend", "Config", "Workspace", "connect", "mirror"]

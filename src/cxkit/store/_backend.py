@@ -10,7 +10,6 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import ibis
 import ibis.expr.types as ir
@@ -18,7 +17,7 @@ import ibis.expr.types as ir
 from cxkit.errors import ConfigError
 from cxkit.schema import TableSpec
 
-__all__ = ["Backend", "connect"]
+__all__ = ["Backend", "connect", "mirror"]
 
 
 class Backend(abc.ABC):
@@ -77,6 +76,10 @@ class Backend(abc.ABC):
     def materialize(self, expr: ir.Table, name: str) -> ir.Table:
         """Compute ``expr`` once into a temporary table and return that table."""
 
+    def load(self, name: str, data: Any) -> None:
+        """Replace table ``name`` with ``data`` (an Arrow table)."""
+        self.con.create_table(name, data, overwrite=True)
+
     def close(self) -> None:
         """Release the connection."""
         with contextlib.suppress(Exception):
@@ -94,16 +97,29 @@ def register(cls: type[Backend]) -> type[Backend]:
 
 def connect(url: str) -> Backend:
     """Open the backend named by ``url`` (``duckdb:///path/to/cx.duckdb``)."""
-    # Importing registers the built-in engines.
-    from cxkit.store import _duckdb  # noqa: F401
+    # Importing registers the built-in engines; Spark's module imports pyspark lazily.
+    from cxkit.store import _duckdb, _spark  # noqa: F401
 
-    scheme = urlparse(url).scheme
+    scheme = url.split("://", 1)[0] if "://" in url else ""
     cls = _BACKENDS.get(scheme)
     if cls is None:
         raise ConfigError(
             f"unsupported backend URL {url!r}; expected one of the schemes {sorted(_BACKENDS)}"
         )
     return cls.from_url(url)  # type: ignore[attr-defined]
+
+
+def mirror(source: Any, url: str) -> Backend:
+    """Copy every canonical table of ``source`` (a workspace) to the engine at ``url``.
+
+    The result hands out tables like a workspace, so metrics run on it unchanged.
+    """
+    from cxkit.schema import TABLES
+
+    backend = connect(url)
+    for name in TABLES:
+        backend.load(name, source.table(name).to_pyarrow())
+    return backend
 
 
 def ibis_version() -> str:
