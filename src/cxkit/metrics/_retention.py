@@ -100,6 +100,17 @@ def cohort_retention(src: TableSource, *, max_months: int = 12) -> pd.DataFrame:
     if counts.empty:
         return pd.DataFrame()
     matrix = counts.pivot(index="cohort", columns="months_since", values="customers")
+    month_no = counts.cohort.dt.year * 12 + counts.cohort.dt.month - 1
+    last_no = int((month_no + counts.months_since).max())
+    last = pd.Timestamp(year=last_no // 12, month=last_no % 12 + 1, day=1)
+    horizon = min(max_months, last_no - int(month_no.min()))
+    matrix = matrix.reindex(columns=range(horizon + 1))
+    # A month with no returning customer is 0; a month after the data ends stays empty.
+    for cohort in matrix.index:
+        observable = (last.year - cohort.year) * 12 + (last.month - cohort.month)
+        matrix.loc[cohort, [k for k in matrix.columns if k <= observable]] = (
+            matrix.loc[cohort, [k for k in matrix.columns if k <= observable]].fillna(0)
+        )
     size = matrix[0]
     out = matrix.div(size, axis=0)
     out.insert(0, "customers", size.astype(int))
