@@ -24,7 +24,17 @@ EXPECTED = {
         "default_vocabularies",
         "table_spec",
     ],
-    "cxkit.store": ["Backend", "Config", "Workspace", "connect"],
+    "cxkit.store": ["Backend", "Config", "Workspace", "connect", "mirror"],
+    "cxkit.metrics": [
+        "PERIODS",
+        "REGISTRY",
+        "Metric",
+        "Params",
+        "cohort_retention",
+        "compare",
+        "compute",
+        "get_metric",
+    ],
     "cxkit.ingest": ["FORMATS", "IngestResult", "Mapping", "builtin_mappings", "ingest"],
     "cxkit.demo": ["PERSONAS", "TOUCHPOINTS", "DemoReport", "Persona", "build_demo"],
     "cxkit.errors": [

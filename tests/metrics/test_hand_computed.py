@@ -26,53 +26,137 @@ def T(s: str) -> dt.datetime:
 @pytest.fixture
 def shop(tmp_path: Path):
     with Workspace(tmp_path / "ws", create=True) as ws:
-        _load(ws, "customers", pd.DataFrame({
-            "customer_id": ["A", "B", "C"], "segment": ["gold", "basic", "basic"],
-        }))
-        _load(ws, "touchpoints", pd.DataFrame({
-            "touchpoint": ["ad", "shop"], "channel": ["web", "web"],
-            "stage": ["research", "purchase"], "owner": ["mkt", "ecom"],
-        }))
-        _load(ws, "responses", pd.DataFrame({
-            "response_id": [f"R{i}" for i in range(14)],
-            "kind": ["nps"] * 6 + ["csat"] * 5 + ["ces"] * 3,
-            "score": [10, 9, 8, 7, 6, 0, 5, 4, 3, 2, 1, 7, 5, 1],
-            "customer_id": ["A", "A", "B", "B", "C", "C", "A", "A", "B", "C", "C", "A", "B", "C"],
-            "touchpoint": ["shop"] * 14,
-            "ts": [T("2024-01-10")] * 14,
-        }))
-        _load(ws, "tickets", pd.DataFrame({
-            "ticket_id": ["T1", "T2", "T3", "T4"], "customer_id": ["A", "B", "C", "C"],
-            "agent_id": ["x", "x", "y", "y"], "channel": ["chat"] * 4,
-            "created_at": [T("2024-01-01 10:00")] * 4,
-            # FRT 10, 20, 60 minutes; T4 never answered.
-            "first_response_at": [T("2024-01-01 10:10"), T("2024-01-01 10:20"),
-                                  T("2024-01-01 11:00"), None],
-            # ART 1 h, 2 h, 4 h; T4 never resolved.
-            "resolved_at": [T("2024-01-01 11:00"), T("2024-01-01 12:00"),
-                            T("2024-01-01 14:00"), None],
-            "contacts": [1, 1, 2, 1],
-        }))
+        _load(
+            ws,
+            "customers",
+            pd.DataFrame(
+                {
+                    "customer_id": ["A", "B", "C"],
+                    "segment": ["gold", "basic", "basic"],
+                }
+            ),
+        )
+        _load(
+            ws,
+            "touchpoints",
+            pd.DataFrame(
+                {
+                    "touchpoint": ["ad", "shop"],
+                    "channel": ["web", "web"],
+                    "stage": ["research", "purchase"],
+                    "owner": ["mkt", "ecom"],
+                }
+            ),
+        )
+        _load(
+            ws,
+            "responses",
+            pd.DataFrame(
+                {
+                    "response_id": [f"R{i}" for i in range(14)],
+                    "kind": ["nps"] * 6 + ["csat"] * 5 + ["ces"] * 3,
+                    "score": [10, 9, 8, 7, 6, 0, 5, 4, 3, 2, 1, 7, 5, 1],
+                    "customer_id": [
+                        "A",
+                        "A",
+                        "B",
+                        "B",
+                        "C",
+                        "C",
+                        "A",
+                        "A",
+                        "B",
+                        "C",
+                        "C",
+                        "A",
+                        "B",
+                        "C",
+                    ],
+                    "touchpoint": ["shop"] * 14,
+                    "ts": [T("2024-01-10")] * 14,
+                }
+            ),
+        )
+        _load(
+            ws,
+            "tickets",
+            pd.DataFrame(
+                {
+                    "ticket_id": ["T1", "T2", "T3", "T4"],
+                    "customer_id": ["A", "B", "C", "C"],
+                    "agent_id": ["x", "x", "y", "y"],
+                    "channel": ["chat"] * 4,
+                    "created_at": [T("2024-01-01 10:00")] * 4,
+                    # FRT 10, 20, 60 minutes; T4 never answered.
+                    "first_response_at": [
+                        T("2024-01-01 10:10"),
+                        T("2024-01-01 10:20"),
+                        T("2024-01-01 11:00"),
+                        None,
+                    ],
+                    # ART 1 h, 2 h, 4 h; T4 never resolved.
+                    "resolved_at": [
+                        T("2024-01-01 11:00"),
+                        T("2024-01-01 12:00"),
+                        T("2024-01-01 14:00"),
+                        None,
+                    ],
+                    "contacts": [1, 1, 2, 1],
+                }
+            ),
+        )
         # Inactivity window 30 days. A: Jan 1 + Jan 20 (one spell, ends Feb 19);
         # B: Jan 5 (ends Feb 4); C: Mar 1 (ends Mar 31).
-        _load(ws, "orders", pd.DataFrame({
-            "order_id": ["O1", "O2", "O3", "O4"], "customer_id": ["A", "A", "B", "C"],
-            "ts": [T("2024-01-01"), T("2024-01-20"), T("2024-01-05"), T("2024-03-01")],
-            "amount": [10.0, 30.0, 50.0, 60.0],
-        }))
-        _load(ws, "order_items", pd.DataFrame({
-            "order_id": ["O1", "O2", "O3"], "line": [1, 1, 1], "category": ["x", "y", "x"],
-        }))
-        _load(ws, "events", pd.DataFrame({
-            "event_id": ["E1", "E2", "E3"], "customer_id": ["A", "A", "B"],
-            "ts": [T("2024-01-01 09:00"), T("2024-01-01 09:05"), T("2024-01-02")],
-            "touchpoint": ["ad", "shop", "ad"], "channel": ["web", "web", "social"],
-        }))
-        _load(ws, "feedback", pd.DataFrame({
-            "feedback_id": ["F1", "F2", "F3"], "ts": [T("2024-01-01")] * 3,
-            "source": ["social", "social", "review"], "likes": [1, 2, 50],
-            "shares": [0, 1, 50], "comments": [None, 3, 50],
-        }))
+        _load(
+            ws,
+            "orders",
+            pd.DataFrame(
+                {
+                    "order_id": ["O1", "O2", "O3", "O4"],
+                    "customer_id": ["A", "A", "B", "C"],
+                    "ts": [T("2024-01-01"), T("2024-01-20"), T("2024-01-05"), T("2024-03-01")],
+                    "amount": [10.0, 30.0, 50.0, 60.0],
+                }
+            ),
+        )
+        _load(
+            ws,
+            "order_items",
+            pd.DataFrame(
+                {
+                    "order_id": ["O1", "O2", "O3"],
+                    "line": [1, 1, 1],
+                    "category": ["x", "y", "x"],
+                }
+            ),
+        )
+        _load(
+            ws,
+            "events",
+            pd.DataFrame(
+                {
+                    "event_id": ["E1", "E2", "E3"],
+                    "customer_id": ["A", "A", "B"],
+                    "ts": [T("2024-01-01 09:00"), T("2024-01-01 09:05"), T("2024-01-02")],
+                    "touchpoint": ["ad", "shop", "ad"],
+                    "channel": ["web", "web", "social"],
+                }
+            ),
+        )
+        _load(
+            ws,
+            "feedback",
+            pd.DataFrame(
+                {
+                    "feedback_id": ["F1", "F2", "F3"],
+                    "ts": [T("2024-01-01")] * 3,
+                    "source": ["social", "social", "review"],
+                    "likes": [1, 2, 50],
+                    "shares": [0, 1, 50],
+                    "comments": [None, 3, 50],
+                }
+            ),
+        )
         yield ws
 
 
@@ -135,8 +219,9 @@ def test_tickets_never_resolved(shop) -> None:
 
 def test_churn_by_month(shop) -> None:
     # Active at Jan 1: A. At Feb 1: A, B (both lapse in Feb). At Mar 1: C (lapses Mar 31).
-    got = compute(shop, "churn", period="month", inactivity_days=30, as_of="2024-04-01",
-                  min_n=1).to_pandas()
+    got = compute(
+        shop, "churn", period="month", inactivity_days=30, as_of="2024-04-01", min_n=1
+    ).to_pandas()
     assert got.period.dt.strftime("%Y-%m").tolist() == ["2024-01", "2024-02", "2024-03"]
     assert got.n.tolist() == [1, 2, 1]
     assert got.value.tolist() == [0.0, 100.0, 100.0]
@@ -176,10 +261,18 @@ def test_period_over_period_significance(tmp_path: Path) -> None:
     with Workspace(tmp_path / "w", create=True) as ws:
         scores = [5] * 10 + [1] * 90 + [5] * 90 + [1] * 10 + [5] * 91 + [1] * 9
         months = ["2024-01-15"] * 100 + ["2024-02-15"] * 100 + ["2024-03-15"] * 100
-        _load(ws, "responses", pd.DataFrame({
-            "response_id": [f"R{i}" for i in range(300)], "kind": "csat", "score": scores,
-            "ts": pd.to_datetime(months),
-        }))
+        _load(
+            ws,
+            "responses",
+            pd.DataFrame(
+                {
+                    "response_id": [f"R{i}" for i in range(300)],
+                    "kind": "csat",
+                    "score": scores,
+                    "ts": pd.to_datetime(months),
+                }
+            ),
+        )
         got = compare(ws, "csat", period="month").to_pandas()
     assert got.value.tolist() == [10.0, 90.0, 91.0]
     assert got.change.iloc[1] == pytest.approx(80.0)

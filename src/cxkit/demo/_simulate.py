@@ -257,7 +257,7 @@ def _support(
     frt_median = np.array([90.0, 60.0, 4 * 3600.0])[team]
     frt = frt_median * rng.lognormal(0, 0.6, m) * speed
     handle = np.array([1200.0, 900.0, DAY])[team] * contacts * rng.lognormal(0, 0.5, m)
-    art = frt + handle * np.sqrt(speed) * (1 + (contacts - 1) * 1.5)
+    art = frt + handle * speed * (1 + (contacts - 1) * 1.5)
     open_late = created > END - np.timedelta64(5 * DAY, "s")
     unresolved = rng.random(m) < np.where(open_late, 0.5, 0.02)
     topic = np.where(bad, "delivery", _TOPICS[rng.integers(len(_TOPICS), size=m)])

@@ -108,9 +108,9 @@ def cohort_retention(src: TableSource, *, max_months: int = 12) -> pd.DataFrame:
     # A month with no returning customer is 0; a month after the data ends stays empty.
     for cohort in matrix.index:
         observable = (last.year - cohort.year) * 12 + (last.month - cohort.month)
-        matrix.loc[cohort, [k for k in matrix.columns if k <= observable]] = (
-            matrix.loc[cohort, [k for k in matrix.columns if k <= observable]].fillna(0)
-        )
+        matrix.loc[cohort, [k for k in matrix.columns if k <= observable]] = matrix.loc[
+            cohort, [k for k in matrix.columns if k <= observable]
+        ].fillna(0)
     size = matrix[0]
     out = matrix.div(size, axis=0)
     out.insert(0, "customers", size.astype(int))
