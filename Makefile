@@ -33,6 +33,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/demo.py
+	$(BIN)/python bench/metrics.py
 
 clean:
 	rm -rf $(VENV) demo bench/out .pytest_cache .mypy_cache .ruff_cache

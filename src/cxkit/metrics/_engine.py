@@ -26,12 +26,16 @@ def config_days(config: Any) -> int:
 
 
 def _params(
-    source: TableSource, period: str | None, inactivity_days: int | None, as_of: Any
+    source: TableSource,
+    period: str | None,
+    inactivity_days: int | None,
+    as_of: Any,
+    dims: frozenset[str],
 ) -> Params:
     """Take settings from the call, else the workspace's config, else the defaults."""
     config = getattr(source, "config", None)
     days = inactivity_days if inactivity_days is not None else config_days(config)
-    return Params(inactivity_days=days, period=period or "month", as_of=as_of)
+    return Params(inactivity_days=days, period=period or "month", as_of=as_of, dims=dims)
 
 
 def compute(
@@ -72,8 +76,9 @@ def compute(
     metric = get_metric(name)
     if period is not None and period not in PERIODS:
         raise ConfigError(f"unknown period {period!r}; expected one of {', '.join(PERIODS)}")
-    rel = metric.source(source, _params(source, period, inactivity_days, as_of))
-    for dim in [*by, *(filters or {})]:
+    dims = frozenset([*by, *(filters or {})])
+    rel = metric.source(source, _params(source, period, inactivity_days, as_of, dims))
+    for dim in dims:
         if dim not in metric.dimensions:
             raise ConfigError(
                 f"metric {name!r} cannot be sliced by {dim!r}; expected one of: "

@@ -45,6 +45,8 @@ class Params:
     period: str = "month"
     #: End of the data, for censoring (churn); default: the latest order.
     as_of: Any = None
+    #: Dimensions the caller slices or filters by: sources join only what these need.
+    dims: frozenset[str] = frozenset()
 
 
 Source = Callable[[TableSource, Params], ir.Table]

@@ -62,7 +62,7 @@ def churn_source(src: TableSource, params: Params) -> ir.Table:
                 }
             )
         )
-        return with_customer(empty, src)
+        return with_customer(empty, src, params)
     as_of = pd.Timestamp(params.as_of) if params.as_of is not None else bounds["last"]
     periods = _period_starts(bounds["first"], as_of, params.period)
     sp = spells(o, params.inactivity_days)
@@ -74,7 +74,7 @@ def churn_source(src: TableSource, params: Params) -> ir.Table:
         _time=joined.period_start,
         churned=(joined.end < joined.period_end),
     )
-    return with_customer(rel, src)
+    return with_customer(rel, src, params)
 
 
 def cohort_retention(src: TableSource, *, max_months: int = 12) -> pd.DataFrame:

@@ -24,14 +24,24 @@ CUSTOMER_DIMS = ("segment", "country")
 TOUCHPOINT_DIMS = ("stage", "owner")
 
 
-def with_customer(rel: ir.Table, src: TableSource) -> ir.Table:
-    """Left-join the customer dimensions onto ``rel`` by ``customer_id``."""
+def with_customer(rel: ir.Table, src: TableSource, params: Params) -> ir.Table:
+    """Left-join the customer dimensions onto ``rel`` by ``customer_id``, if any is wanted.
+
+    The join is skipped otherwise: engines cannot drop it themselves, as they do not know
+    that ``customer_id`` is unique in ``customers``.
+    """
+    if not params.dims & set(CUSTOMER_DIMS):
+        return rel
     c = src.table("customers").select("customer_id", *CUSTOMER_DIMS)
     return rel.left_join(c, "customer_id").drop("customer_id_right")
 
 
-def with_touchpoint(rel: ir.Table, src: TableSource) -> ir.Table:
-    """Left-join the touchpoint dimensions onto ``rel`` by ``touchpoint``."""
+def with_touchpoint(
+    rel: ir.Table, src: TableSource, params: Params, force: bool = False
+) -> ir.Table:
+    """Left-join the touchpoint dimensions onto ``rel`` by ``touchpoint``, if any is wanted."""
+    if not (force or params.dims & set(TOUCHPOINT_DIMS)):
+        return rel
     t = src.table("touchpoints").select("touchpoint", *TOUCHPOINT_DIMS)
     return rel.left_join(t, "touchpoint").drop("touchpoint_right")
 
@@ -42,7 +52,7 @@ def responses(kind: str) -> Source:
     def source(src: TableSource, params: Params) -> ir.Table:
         r = src.table("responses")
         r = r.filter(r.kind == kind).mutate(_time=r.ts)
-        return with_touchpoint(with_customer(r, src), src)
+        return with_touchpoint(with_customer(r, src, params), src, params)
 
     return source
 
@@ -56,7 +66,7 @@ def tickets(src: TableSource, params: Params) -> ir.Table:
         frt_minutes=(t.first_response_at.epoch_seconds() - t.created_at.epoch_seconds()) / 60,
         art_hours=(t.resolved_at.epoch_seconds() - t.created_at.epoch_seconds()) / 3600,
     )
-    return with_customer(t, src)
+    return with_customer(t, src, params)
 
 
 def customer_orders(src: TableSource, params: Params) -> ir.Table:
@@ -90,12 +100,12 @@ def customer_orders(src: TableSource, params: Params) -> ir.Table:
     items = src.table("order_items").join(o.select("order_id", "customer_id"), "order_id")
     cats = items.group_by("customer_id").aggregate(categories=items.category.nunique())
     per = per.left_join(cats, "customer_id").drop("customer_id_right")
-    return with_customer(per, src)
+    return with_customer(per, src, params)
 
 
 def first_touch(src: TableSource, params: Params) -> ir.Table:
     """One row per customer who entered the journey: first channel and touchpoint, purchase flag."""
-    e = with_touchpoint(src.table("events"), src)
+    e = with_touchpoint(src.table("events"), src, params, force=True)
     w = ibis.window(group_by=e.customer_id, order_by=[e.ts, e.event_id])
     ranked = e.mutate(_k=ibis.row_number().over(w))
     first = ranked.filter(ranked._k == 0).select(
@@ -104,7 +114,7 @@ def first_touch(src: TableSource, params: Params) -> ir.Table:
     reached = e.group_by("customer_id").aggregate(
         purchased=(e.stage == "purchase").any(),
     )
-    return with_customer(first.join(reached, "customer_id"), src)
+    return with_customer(first.join(reached, "customer_id"), src, params)
 
 
 def social_mentions(src: TableSource, params: Params) -> ir.Table:
@@ -115,4 +125,4 @@ def social_mentions(src: TableSource, params: Params) -> ir.Table:
         _time=f.ts,
         engagement=f.likes.fill_null(0) + f.shares.fill_null(0) + f.comments.fill_null(0),
     )
-    return with_customer(f, src)
+    return with_customer(f, src, params)
