@@ -63,9 +63,11 @@ SQL = {
     "csat_by_touchpoint": f"""
         SELECT touchpoint, 100 * p AS value, n, mean,
                100 * ((p + {Z}^2 / (2 * n)) / (1 + {Z}^2 / n)
-                      - {Z} * sqrt(p * (1 - p) / n + {Z}^2 / (4 * n ^ 2)) / (1 + {Z}^2 / n)) AS low,
+                      - {Z} * sqrt(p * (1 - p) / n + {Z}^2 / (4 * n ^ 2))
+                        / (1 + {Z}^2 / n)) AS low,
                100 * ((p + {Z}^2 / (2 * n)) / (1 + {Z}^2 / n)
-                      + {Z} * sqrt(p * (1 - p) / n + {Z}^2 / (4 * n ^ 2)) / (1 + {Z}^2 / n)) AS high,
+                      + {Z} * sqrt(p * (1 - p) / n + {Z}^2 / (4 * n ^ 2))
+                        / (1 + {Z}^2 / n)) AS high,
                100 * sqrt(p * (1 - p) / n) AS se, n < 30 AS small
         FROM (SELECT touchpoint, avg((score >= 4)::DOUBLE) AS p, count(score) AS n,
                      avg(score) AS mean
@@ -92,13 +94,13 @@ SQL = {
               FROM tickets GROUP BY ALL) ORDER BY channel""",
 }
 
-CXKIT = {
-    "nps_by_segment_month": dict(name="nps", by=["segment"], period="month"),
-    "csat_by_touchpoint": dict(name="csat", by=["touchpoint"]),
-    "ces": dict(name="ces"),
-    "frt_by_agent": dict(name="frt", by=["agent"]),
-    "art_by_channel": dict(name="art", by=["channel"]),
-    "fcr_by_channel": dict(name="fcr", by=["channel"]),
+CXKIT: dict[str, dict[str, object]] = {
+    "nps_by_segment_month": {"name": "nps", "by": ["segment"], "period": "month"},
+    "csat_by_touchpoint": {"name": "csat", "by": ["touchpoint"]},
+    "ces": {"name": "ces"},
+    "frt_by_agent": {"name": "frt", "by": ["agent"]},
+    "art_by_channel": {"name": "art", "by": ["channel"]},
+    "fcr_by_channel": {"name": "fcr", "by": ["channel"]},
 }
 
 
