@@ -10,6 +10,7 @@ EXPECTED = {
     "cxkit.schema": [
         "BATCHES",
         "CHANNELS",
+        "FEEDBACK_SENTIMENT",
         "FEEDBACK_SOURCES",
         "ORDER_STATUSES",
         "QUARANTINE",

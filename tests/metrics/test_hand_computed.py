@@ -247,6 +247,20 @@ def test_conversion_and_social(shop) -> None:
     assert conv.loc["web", "value"] == 100.0 and conv.loc["social", "value"] == 0.0
     social = one(shop, "social_engagement")  # (1+0+0) and (2+1+3): the review is not social
     assert (social["n"], social["value"]) == (2, pytest.approx(3.5))
+    assert social["n_scored"] == 0 and math.isnan(social["negative_pct"])  # nothing scored yet
+    _load(
+        shop,
+        "feedback_sentiment",
+        pd.DataFrame(
+            {
+                "feedback_id": ["F1", "F3"],
+                "score": [-0.8, -0.9],
+                "label": ["negative", "negative"],
+            }
+        ),
+    )
+    social = one(shop, "social_engagement")  # F1 negative; F3 is a review; F2 not scored
+    assert (social["n_scored"], social["negative_pct"]) == (1, 100.0)
 
 
 def test_cohort_retention(shop) -> None:

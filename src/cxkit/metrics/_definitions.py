@@ -145,6 +145,9 @@ def _social(t: ir.Table) -> dict[str, ir.Value]:
         "likes": t.likes.fill_null(0).sum(),
         "shares": t.shares.fill_null(0).sum(),
         "comments": t.comments.fill_null(0).sum(),
+        # Over mentions the voice module has scored; empty while none are (n_scored = 0).
+        "negative_pct": 100 * (t.sentiment == "negative").cast("float64").mean(),
+        "n_scored": t.sentiment.count(),
         "se": _mean_se(t.engagement, n),
     }
 

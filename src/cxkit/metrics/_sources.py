@@ -121,6 +121,8 @@ def social_mentions(src: TableSource, params: Params) -> ir.Table:
     """Social mentions with their engagement (likes + shares + comments)."""
     f = src.table("feedback")
     f = f.filter(f.source == "social")
+    s = src.table("feedback_sentiment").select("feedback_id", sentiment=lambda t: t.label)
+    f = f.left_join(s, "feedback_id").drop("feedback_id_right")
     f = f.mutate(
         _time=f.ts,
         engagement=f.likes.fill_null(0) + f.shares.fill_null(0) + f.comments.fill_null(0),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cxkit.schema._tables import (
     BATCHES,
+    FEEDBACK_SENTIMENT,
     QUARANTINE,
     SYSTEM_TABLES,
     TABLES,
@@ -25,6 +26,7 @@ from cxkit.schema._vocabularies import (
 __all__ = [
     "BATCHES",
     "CHANNELS",
+    "FEEDBACK_SENTIMENT",
     "FEEDBACK_SOURCES",
     "ORDER_STATUSES",
     "QUARANTINE",

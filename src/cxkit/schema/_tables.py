@@ -274,8 +274,19 @@ BATCHES = TableSpec(
     "the ingest log",
 )
 
-#: Tables the store creates besides the canonical ones.
-SYSTEM_TABLES: dict[str, TableSpec] = {t.name: t for t in (QUARANTINE, BATCHES)}
+#: Sentiment of each feedback text, written by the voice-of-customer module.
+FEEDBACK_SENTIMENT = TableSpec(
+    "feedback_sentiment",
+    (
+        _c("feedback_id", key=True),
+        _c("score", "float64", required=True, low=-1, high=1),
+        _c("label", required=True, description="negative, neutral or positive"),
+    ),
+    "derived: sentiment per feedback text",
+)
+
+#: Tables the store creates besides the canonical ones: system and derived tables.
+SYSTEM_TABLES: dict[str, TableSpec] = {t.name: t for t in (QUARANTINE, BATCHES, FEEDBACK_SENTIMENT)}
 
 
 def table_spec(name: str) -> TableSpec:

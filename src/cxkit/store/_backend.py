@@ -114,10 +114,10 @@ def mirror(source: Any, url: str) -> Backend:
 
     The result hands out tables like a workspace, so metrics run on it unchanged.
     """
-    from cxkit.schema import TABLES
+    from cxkit.schema import SYSTEM_TABLES, TABLES
 
     backend = connect(url)
-    for name in TABLES:
+    for name in (*TABLES, *SYSTEM_TABLES):
         backend.load(name, source.table(name).to_pyarrow())
     return backend
 
