@@ -30,6 +30,11 @@ def _share_se(p: ir.NumericValue, n: ir.IntegerValue) -> ir.NumericValue:
     return (p * (1 - p) / n).sqrt()
 
 
+def _percentage(p: ir.NumericValue, n: ir.IntegerValue) -> dict[str, ir.Value]:
+    """Measures of a proportion ``p`` of ``n``: the percentage, n and its standard error."""
+    return {"value": 100 * p, "n": n, "se": 100 * _share_se(p, n.cast("float64"))}
+
+
 def _mean_se(x: ir.NumericColumn, n: ir.IntegerValue) -> ir.NumericValue:
     return x.std() / n.cast("float64").sqrt()
 
@@ -93,23 +98,18 @@ def _duration(col: str) -> Measures:
 def _fcr(t: ir.Table) -> dict[str, ir.Value]:
     resolved = t.resolved_at.notnull()
     n = resolved.cast("int64").sum()
-    p = (resolved & (t.contacts == 1)).cast("float64").sum() / n
-    return {"value": 100 * p, "n": n, "se": 100 * _share_se(p, n.cast("float64"))}
+    return _percentage((resolved & (t.contacts == 1)).cast("float64").sum() / n, n)
 
 
 def _share(flag: str) -> Measures:
     def measures(t: ir.Table) -> dict[str, ir.Value]:
-        n = t[flag].count()
-        p = t[flag].cast("float64").mean()
-        return {"value": 100 * p, "n": n, "se": 100 * _share_se(p, n.cast("float64"))}
+        return _percentage(t[flag].cast("float64").mean(), t[flag].count())
 
     return measures
 
 
 def _retention(t: ir.Table) -> dict[str, ir.Value]:
-    n = t.churned.count()
-    p = 1 - t.churned.cast("float64").mean()
-    return {"value": 100 * p, "n": n, "se": 100 * _share_se(p, n.cast("float64"))}
+    return _percentage(1 - t.churned.cast("float64").mean(), t.churned.count())
 
 
 def _clv(t: ir.Table) -> dict[str, ir.Value]:
@@ -125,16 +125,14 @@ def _clv(t: ir.Table) -> dict[str, ir.Value]:
 
 
 def _cross_sell(t: ir.Table) -> dict[str, ir.Value]:
-    n = t.customer_id.count()
     p = (t.categories.fill_null(0) >= 2).cast("float64").mean()
-    return {"value": 100 * p, "n": n, "se": 100 * _share_se(p, n.cast("float64"))}
+    return _percentage(p, t.customer_id.count())
 
 
 def _up_sell(t: ir.Table) -> dict[str, ir.Value]:
     repeat = t.later_mean.notnull()
     n = repeat.cast("int64").sum()
-    p = (repeat & (t.later_mean > t.first_amount)).cast("float64").sum() / n
-    return {"value": 100 * p, "n": n, "se": 100 * _share_se(p, n.cast("float64"))}
+    return _percentage((repeat & (t.later_mean > t.first_amount)).cast("float64").sum() / n, n)
 
 
 def _social(t: ir.Table) -> dict[str, ir.Value]:
