@@ -146,6 +146,92 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+journeys_app = typer.Typer(help="Journeys: map, funnel, paths and pain points.")
+app.add_typer(journeys_app, name="journeys")
+
+SegmentOpt = Annotated[str | None, typer.Option(help="Only customers of this segment.")]
+
+
+def _journey_source(ws: Any, segment: str | None) -> Any:
+    from cxkit.journeys import SegmentView
+
+    return SegmentView(ws, segment) if segment else ws
+
+
+@journeys_app.command("map")
+def journeys_map(
+    workspace: WorkspaceOpt = Path("."),
+    segment: SegmentOpt = None,
+    output: Annotated[Path | None, typer.Option(help="HTML file to write.")] = None,
+) -> None:
+    """Write the journey map, main flows (Sankey) and funnel as one offline HTML file."""
+    from cxkit.journeys import write_journey_map
+    from cxkit.store import Workspace
+
+    with Workspace(workspace) as ws:
+        path = write_journey_map(
+            _journey_source(ws, segment), output or ws.path / "journey_map.html"
+        )
+    console.print(f"Journey map written to [bold]{path}[/bold]")
+
+
+@journeys_app.command("funnel")
+def journeys_funnel(
+    workspace: WorkspaceOpt = Path("."),
+    segment: SegmentOpt = None,
+    by: Annotated[list[str] | None, typer.Option("--by", help="channel, segment or country.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",
+    output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+) -> None:
+    """Show customers reaching each stage and the drop-off between stages."""
+    from cxkit.journeys import funnel
+    from cxkit.store import Workspace
+
+    with Workspace(workspace) as ws:
+        frame = funnel(_journey_source(ws, segment), by=by or []).to_pandas()
+    _emit(frame, fmt, output, title="Stage funnel")
+
+
+@journeys_app.command("paths")
+def journeys_paths(
+    workspace: WorkspaceOpt = Path("."),
+    segment: SegmentOpt = None,
+    top: Annotated[int, typer.Option(help="Variants to list before 'other'.")] = 15,
+    session: Annotated[
+        bool, typer.Option("--session", help="Journeys per session (30 min gap), not customer.")
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",
+    output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+) -> None:
+    """Show the most frequent path variants with their conversion."""
+    from cxkit.journeys import cases, variants
+    from cxkit.store import Workspace
+
+    with Workspace(workspace) as ws:
+        src = _journey_source(ws, segment)
+        j = cases(src, by="session" if session else "customer")
+        frame = variants(src, j, top=top).to_pandas()
+    _emit(frame, fmt, output, title="Path variants")
+
+
+@journeys_app.command("painpoints")
+def journeys_painpoints(
+    workspace: WorkspaceOpt = Path("."),
+    segment: SegmentOpt = None,
+    top: Annotated[int, typer.Option(help="Pain points to show.")] = 10,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",
+    output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+) -> None:
+    """Rank touchpoints by drop-off, scores, negative feedback, rework and revenue at risk."""
+    from cxkit.journeys import pain_points
+    from cxkit.store import Workspace
+
+    with Workspace(workspace) as ws:
+        frame = pain_points(_journey_source(ws, segment)).head(top)
+    cols = ["rank", "touchpoint", "visitors", "revenue_at_risk", "evidence"]
+    _emit(frame if fmt != "table" else frame[cols], fmt, output, title="Pain points")
+
+
 @app.command()
 def init(path: Annotated[Path, typer.Argument(help="Folder to create.")] = Path(".")) -> None:
     """Create an empty workspace (cx.toml and cx.duckdb with the canonical tables)."""
@@ -283,6 +369,7 @@ def demo(
     )
     console.print(f"Ground truth: {report.ground_truth_path}")
     _headlines(path)
+    _journeys(path)
     console.print(
         f"Next: [bold]cx tables -w {path}[/bold], [bold]cx quarantine -w {path}[/bold], "
         "[bold]cx schema[/bold]"
@@ -311,6 +398,21 @@ def _headlines(path: Path) -> None:
             }.get(name, "")
             out.add_row(m.description, f"{row.value:,.2f}", m.unit, f"{int(row.n):,}", detail)
     console.print(out)
+
+
+def _journeys(path: Path) -> None:
+    """Write the demo's journey map and print its top three pain points."""
+    from cxkit.journeys import pain_points, write_journey_map
+    from cxkit.store import Workspace
+
+    with Workspace(path) as ws:
+        pains = pain_points(ws)
+        html = write_journey_map(ws, ws.path / "journey_map.html", pains=pains)
+    out = Table("rank", "touchpoint", "revenue at risk", "evidence", title="Top pain points")
+    for r in pains.head(3).itertuples():
+        out.add_row(str(r.rank), r.touchpoint, f"{r.revenue_at_risk:,.0f}", r.evidence)
+    console.print(out)
+    console.print(f"Journey map: [bold]{html}[/bold]")
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ import ibis.expr.types as ir
 
 from cxkit.metrics._registry import TableSource
 
-__all__ = ["cases"]
+__all__ = ["SegmentView", "cases"]
 
 
 def cases(source: TableSource, *, by: str = "customer", gap_minutes: float = 30) -> ir.Table:
@@ -38,3 +38,21 @@ def cases(source: TableSource, *, by: str = "customer", gap_minutes: float = 30)
         raise ValueError(f"by must be 'customer' or 'session', not {by!r}")
     step = ibis.window(group_by=e.case_id, order_by=[e.ts, e.event_id])
     return e.mutate(step=ibis.row_number().over(step))
+
+
+class SegmentView:
+    """A source whose customer tables hold only the customers of one segment."""
+
+    def __init__(self, source: TableSource, segment: str) -> None:
+        self.source = source
+        self.segment = segment
+        self.config = getattr(source, "config", None)
+
+    def table(self, name: str) -> ir.Table:
+        """Return table ``name``, keeping rows of the segment's customers where it has any."""
+        t = self.source.table(name)
+        if "customer_id" not in t.columns:
+            return t
+        c = self.source.table("customers")
+        members = c.filter(c.segment == self.segment).select("customer_id")
+        return t.semi_join(members, "customer_id")

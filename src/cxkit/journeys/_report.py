@@ -1,0 +1,30 @@
+"""The journey map file: map, main flows and funnel of a workspace in one HTML page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from cxkit.journeys._cases import cases
+from cxkit.journeys._discovery import funnel, transitions
+from cxkit.journeys._figures import funnel_figure, journey_map_figure, sankey_figure, write_html
+from cxkit.journeys._painpoints import emotion_curve, pain_points
+from cxkit.metrics._registry import TableSource
+
+__all__ = ["write_journey_map"]
+
+
+def write_journey_map(
+    source: TableSource, path: str | Path, *, pains: pd.DataFrame | None = None
+) -> Path:
+    """Write the journey map, the Sankey of main flows and the funnel to ``path`` (HTML)."""
+    pains = pain_points(source) if pains is None else pains
+    figures = [
+        journey_map_figure(
+            source.table("touchpoints").to_pandas(), emotion_curve(source).to_pandas(), pains
+        ),
+        sankey_figure(transitions(cases(source)).to_pandas()),
+        funnel_figure(funnel(source).to_pandas()),
+    ]
+    return write_html(path, figures, title="Customer journeys")
