@@ -179,7 +179,9 @@ def journeys_map(
 def journeys_funnel(
     workspace: WorkspaceOpt = Path("."),
     segment: SegmentOpt = None,
-    by: Annotated[list[str] | None, typer.Option("--by", help="channel, segment or country.")] = None,
+    by: Annotated[
+        list[str] | None, typer.Option("--by", help="channel, segment or country.")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",
     output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
 ) -> None:
@@ -410,7 +412,7 @@ def _journeys(path: Path) -> None:
         html = write_journey_map(ws, ws.path / "journey_map.html", pains=pains)
     out = Table("rank", "touchpoint", "revenue at risk", "evidence", title="Top pain points")
     for r in pains.head(3).itertuples():
-        out.add_row(str(r.rank), r.touchpoint, f"{r.revenue_at_risk:,.0f}", r.evidence)
+        out.add_row(str(r.rank), str(r.touchpoint), f"{r.revenue_at_risk:,.0f}", str(r.evidence))
     console.print(out)
     console.print(f"Journey map: [bold]{html}[/bold]")
 

@@ -14,7 +14,12 @@ from cxkit.ingest import Mapping, builtin_mappings, ingest
 
 
 def test_shipped_mappings() -> None:
-    assert builtin_mappings() == ["cdnow-orders", "telco-customers", "twcs-feedback"]
+    assert builtin_mappings() == [
+        "cdnow-orders",
+        "helpdesk-events",
+        "telco-customers",
+        "twcs-feedback",
+    ]
 
 
 def test_cdnow_master_to_orders(ws, shared_data: Path) -> None:

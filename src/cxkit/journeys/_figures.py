@@ -39,58 +39,132 @@ def journey_map_figure(
     lanes = {c: i for i, c in enumerate(CHANNELS)}
     tp["y"] = tp.channel.map(lanes)
     # Spread touchpoints that share a stage and lane so none hides another.
-    tp["x"] = tp.x + tp.groupby(["stage", "channel"]).cumcount() * 0.32 - 0.16 * (
-        tp.groupby(["stage", "channel"]).touchpoint.transform("count") - 1
+    tp["x"] = (
+        tp.x
+        + tp.groupby(["stage", "channel"]).cumcount() * 0.32
+        - 0.16 * (tp.groupby(["stage", "channel"]).touchpoint.transform("count") - 1)
     )
     visitors = tp.visitors.fillna(0)
     size = 12 + 38 * (visitors / max(float(visitors.max()), 1.0)) ** 0.5
-    fig = make_subplots(rows=2, cols=1, row_heights=[0.28, 0.72], shared_xaxes=True,
-                        vertical_spacing=0.04,
-                        subplot_titles=("Emotion curve (mean satisfaction, 0-1)",
-                                        "Touchpoints by stage and channel"))
-    curve = emotion.groupby("stage").apply(
-        lambda g: (g.satisfaction * g.n).sum() / g.n.sum(), include_groups=False
-    ).reindex(STAGES)
-    fig.add_trace(go.Scatter(x=list(range(len(STAGES))), y=curve.values, mode="lines+markers",
-                             line={"shape": "spline", "width": 3}, name="satisfaction",
-                             connectgaps=True), row=1, col=1)
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        row_heights=[0.28, 0.72],
+        shared_xaxes=True,
+        vertical_spacing=0.04,
+        subplot_titles=(
+            "Emotion curve (mean satisfaction, 0-1)",
+            "Touchpoints by stage and channel",
+        ),
+    )
+    weighted = emotion.assign(w=emotion.satisfaction * emotion.n).groupby("stage")[["w", "n"]].sum()
+    curve = (weighted.w / weighted.n).reindex(list(STAGES))
+    fig.add_trace(
+        go.Scatter(
+            x=list(range(len(STAGES))),
+            y=curve.values,
+            mode="lines+markers",
+            line={"shape": "spline", "width": 3},
+            name="satisfaction",
+            connectgaps=True,
+        ),
+        row=1,
+        col=1,
+    )
     hover = [
-        f"<b>{r.touchpoint}</b><br>{r.stage} / {r.channel}<br>owner: {r.owner}<br>"
-        f"visitors: {int(v):,}<br>satisfaction: "
-        + ("n/a" if pd.isna(r.satisfaction) else f"{r.satisfaction:.2f}")
-        for r, v in zip(tp.itertuples(), visitors, strict=True)
+        f"<b>{name}</b><br>{stage} / {channel}<br>owner: {owner}<br>"
+        f"visitors: {int(v):,}<br>satisfaction: " + ("n/a" if sat != sat else f"{sat:.2f}")
+        for name, stage, channel, owner, v, sat in zip(
+            tp.touchpoint,
+            tp.stage,
+            tp.channel,
+            tp.owner,
+            visitors,
+            tp.satisfaction.astype(float),
+            strict=True,
+        )
     ]
     scored = tp.satisfaction.notna().to_numpy()
     hover_s = pd.Series(hover)
-    fig.add_trace(go.Scatter(
-        x=tp.x[scored], y=tp.y[scored], mode="markers+text", text=tp.touchpoint[scored],
-        textposition="top center", hovertext=hover_s[scored], hoverinfo="text", name="scored",
-        marker={"size": size[scored], "color": tp.satisfaction[scored], "colorscale": "RdYlGn",
-                "cmin": 0.3, "cmax": 0.9, "showscale": True,
-                "colorbar": {"title": "satisfaction", "len": 0.6, "y": 0.35}},
-    ), row=2, col=1)
+    fig.add_trace(
+        go.Scatter(
+            x=tp.x[scored],
+            y=tp.y[scored],
+            mode="markers+text",
+            text=tp.touchpoint[scored],
+            textposition="top center",
+            hovertext=hover_s[scored],
+            hoverinfo="text",
+            name="scored",
+            marker={
+                "size": size[scored],
+                "color": tp.satisfaction[scored],
+                "colorscale": "RdYlGn",
+                "cmin": 0.3,
+                "cmax": 0.9,
+                "showscale": True,
+                "colorbar": {"title": "satisfaction", "len": 0.6, "y": 0.35},
+            },
+        ),
+        row=2,
+        col=1,
+    )
     # Touchpoints nobody scored are grey: no colour that could be read as a score.
-    fig.add_trace(go.Scatter(
-        x=tp.x[~scored], y=tp.y[~scored], mode="markers+text", text=tp.touchpoint[~scored],
-        textposition="top center", hovertext=hover_s[~scored], hoverinfo="text",
-        name="not scored", marker={"size": size[~scored], "color": "#bdc3c7"},
-    ), row=2, col=1)
+    fig.add_trace(
+        go.Scatter(
+            x=tp.x[~scored],
+            y=tp.y[~scored],
+            mode="markers+text",
+            text=tp.touchpoint[~scored],
+            textposition="top center",
+            hovertext=hover_s[~scored],
+            hoverinfo="text",
+            name="not scored",
+            marker={"size": size[~scored], "color": "#bdc3c7"},
+        ),
+        row=2,
+        col=1,
+    )
     pain = tp[tp["rank"] <= top_pains].sort_values("rank")
-    fig.add_trace(go.Scatter(
-        x=pain.x, y=pain.y, mode="markers", name="pain points",
-        marker={"size": size[pain.index] + 14, "color": "rgba(0,0,0,0)",
-                "line": {"color": _RED, "width": 3}},
-        hovertext=[f"pain point #{int(r['rank'])}: {r.evidence}" for _, r in pain.iterrows()],
-        hoverinfo="text",
-    ), row=2, col=1)
+    fig.add_trace(
+        go.Scatter(
+            x=pain.x,
+            y=pain.y,
+            mode="markers",
+            name="pain points",
+            marker={
+                "size": size[pain.index] + 14,
+                "color": "rgba(0,0,0,0)",
+                "line": {"color": _RED, "width": 3},
+            },
+            hovertext=[f"pain point #{int(r['rank'])}: {r.evidence}" for _, r in pain.iterrows()],
+            hoverinfo="text",
+        ),
+        row=2,
+        col=1,
+    )
     for _, r in pain.iterrows():
-        fig.add_annotation(x=r.x, y=r.y, text=f"#{int(r['rank'])} pain point", showarrow=True,
-                           arrowcolor=_RED, font={"color": _RED}, ax=40, ay=-30, row=2, col=1)
+        fig.add_annotation(
+            x=r.x,
+            y=r.y,
+            text=f"#{int(r['rank'])} pain point",
+            showarrow=True,
+            arrowcolor=_RED,
+            font={"color": _RED},
+            ax=40,
+            ay=-30,
+            row=2,
+            col=1,
+        )
     fig.update_xaxes(tickvals=list(range(len(STAGES))), ticktext=list(STAGES), row=2, col=1)
     fig.update_yaxes(tickvals=list(lanes.values()), ticktext=list(lanes), row=2, col=1)
     fig.update_yaxes(range=[0, 1], row=1, col=1)
-    fig.update_layout(title="Customer journey map", height=760, showlegend=False,
-                      margin={"l": 60, "r": 30, "t": 80, "b": 40})
+    fig.update_layout(
+        title="Customer journey map",
+        height=760,
+        showlegend=False,
+        margin={"l": 60, "r": 30, "t": 80, "b": 40},
+    )
     return fig
 
 
@@ -100,10 +174,16 @@ def sankey_figure(transitions: pd.DataFrame, *, top: int = 40) -> go.Figure:
     t = t[t.source != t.target]  # a Sankey cannot draw self-loops
     nodes = sorted(set(t.source) | set(t.target))
     index = {n: i for i, n in enumerate(nodes)}
-    fig = go.Figure(go.Sankey(
-        node={"label": nodes, "pad": 12, "thickness": 14},
-        link={"source": t.source.map(index), "target": t.target.map(index), "value": t["count"]},
-    ))
+    fig = go.Figure(
+        go.Sankey(
+            node={"label": nodes, "pad": 12, "thickness": 14},
+            link={
+                "source": t.source.map(index),
+                "target": t.target.map(index),
+                "value": t["count"],
+            },
+        )
+    )
     fig.update_layout(title=f"Main flows (top {len(t)} transitions)", height=620)
     return fig
 
@@ -124,7 +204,8 @@ def write_html(path: str | Path, figures: list[go.Figure], title: str = "Journey
     html = (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'></head><body>"
-        + "".join(parts) + "</body></html>"
+        + "".join(parts)
+        + "</body></html>"
     )
     out = Path(path)
     out.write_text(html, encoding="utf-8")

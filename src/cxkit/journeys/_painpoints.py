@@ -7,6 +7,7 @@ left negative feedback about it (rating <= 2, or a negative sentiment label).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
@@ -20,12 +21,92 @@ __all__ = ["emotion_curve", "pain_points"]
 
 _NORM = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 _BAD = {"nps": 6, "csat": 2, "ces": 3}
-_STOP = set(
-    "the a an and or but of to in on at for with my i me it its is was were be been this that "
-    "not no so very really just again your you we they them have has had did do does dont didnt "
-    "cant wasnt isnt what when then than there their from by as are all any about after before "
-    "up out over still even only also one two will would could should more most some too ugh "
-    "honestly wow".split()
+_STOP = frozenset(
+    (
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "my",
+        "i",
+        "me",
+        "it",
+        "its",
+        "is",
+        "was",
+        "were",
+        "be",
+        "been",
+        "this",
+        "that",
+        "not",
+        "no",
+        "so",
+        "very",
+        "really",
+        "just",
+        "again",
+        "your",
+        "you",
+        "we",
+        "they",
+        "them",
+        "have",
+        "has",
+        "had",
+        "did",
+        "do",
+        "does",
+        "dont",
+        "didnt",
+        "cant",
+        "wasnt",
+        "isnt",
+        "what",
+        "when",
+        "then",
+        "than",
+        "there",
+        "their",
+        "from",
+        "by",
+        "as",
+        "are",
+        "all",
+        "any",
+        "about",
+        "after",
+        "before",
+        "up",
+        "out",
+        "over",
+        "still",
+        "even",
+        "only",
+        "also",
+        "one",
+        "two",
+        "will",
+        "would",
+        "could",
+        "should",
+        "more",
+        "most",
+        "some",
+        "too",
+        "ugh",
+        "honestly",
+        "wow",
+    )
 )
 
 
@@ -68,7 +149,7 @@ def _terms(texts: list[str], top: int = 6) -> list[str]:
     for text in texts:
         words = [w for w in re.findall(r"[a-z']+", text.lower()) if w not in _STOP and len(w) > 2]
         counts.update(words)
-        counts.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+        counts.update(f"{a} {b}" for a, b in itertools.pairwise(words))
     return [term for term, _ in counts.most_common(top)]
 
 
