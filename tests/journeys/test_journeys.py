@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from cxkit.journeys import (
     variants,
     write_journey_map,
 )
-from cxkit.store import Workspace
+from cxkit.store import Workspace, mirror
 
 
 def T(s: str) -> dt.datetime:
@@ -217,3 +218,27 @@ def test_journey_map_is_self_contained(demo, tmp_path: Path) -> None:
     assert sources == []  # Plotly's JS is inline: the file opens offline
     assert "Customer journey map" in html and "Stage funnel" in html and "Main flows" in html
     assert "pain point" in html
+
+
+@pytest.mark.spark
+def test_same_journeys_on_spark(log) -> None:
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs a Java runtime (the CI machine has Java 17)")
+    pytest.importorskip("pyspark", reason="install the spark extra")
+    spark = mirror(log, "pyspark://local[2]")
+    for by in ("customer", "session"):
+        a, b = cases(log, by=by), cases(spark, by=by)
+        pairs = [
+            (transitions(a), transitions(b), ["source", "target"]),
+            (variants(log, a), variants(spark, b), ["path"]),
+            (loops(a), loops(b), ["touchpoint"]),
+        ]
+        for x, y, key in pairs:
+            pd.testing.assert_frame_equal(
+                x.to_pandas().sort_values(key).reset_index(drop=True),
+                y.to_pandas().sort_values(key).reset_index(drop=True),
+                check_dtype=False,
+            )
+    pd.testing.assert_frame_equal(
+        funnel(log).to_pandas(), funnel(spark).to_pandas(), check_dtype=False
+    )
