@@ -102,6 +102,8 @@ def main() -> None:
         found = pm4py.get_variants(log)
         pm_s = time.perf_counter() - t0
         assert len(found) == len(a), "pm4py found a different number of variants"
+        # Each case of k events has k - 1 transitions.
+        assert sum(dfg.values()) == events - int(a.sum()), "pm4py's graph lost transitions"
         rss_all = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             json.dumps(
