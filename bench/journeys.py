@@ -93,8 +93,10 @@ def main() -> None:
 
         import pm4py
 
-        t0 = time.perf_counter()
+        # Pre-sorted outside the timing, only so ties break as in cxkit; format_dataframe
+        # sorts by case and time itself.
         frame = frame.sort_values(["customer_id", "ts", "event_id"]).reset_index(drop=True)
+        t0 = time.perf_counter()
         log = pm4py.format_dataframe(
             frame, case_id="customer_id", activity_key="touchpoint", timestamp_key="ts"
         )
