@@ -25,3 +25,15 @@ def shared_data() -> Path:
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def load(ws: Workspace, name: str, frame) -> None:
+    """Insert a hand-made frame into a workspace table (columns it lacks stay empty)."""
+    ws.backend.con.insert(name, frame.reindex(columns=ws.table(name).columns))
+
+
+def T(s: str):
+    """Parse an ISO time, for readable hand-made rows."""
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(s)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,20 +24,13 @@ from cxkit.journeys import (
     write_journey_map,
 )
 from cxkit.store import Workspace, mirror
-
-
-def T(s: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(s)
-
-
-def _load(ws: Workspace, name: str, frame: pd.DataFrame) -> None:
-    ws.backend.con.insert(name, frame.reindex(columns=ws.table(name).columns))
+from tests.conftest import load
 
 
 @pytest.fixture
 def log(tmp_path: Path):
     with Workspace(tmp_path / "ws", create=True) as ws:
-        _load(
+        load(
             ws,
             "touchpoints",
             pd.DataFrame(
@@ -56,7 +48,7 @@ def log(tmp_path: Path):
                 }
             ),
         )
-        _load(
+        load(
             ws,
             "customers",
             pd.DataFrame({"customer_id": ["A", "B", "C"], "segment": ["x", "x", "y"]}),
@@ -83,7 +75,7 @@ def log(tmp_path: Path):
         frame["event_id"] = [f"E{i:02d}" for i in range(len(frame))]
         chan = {"ad": "social", "page": "web", "buy": "web", "chat": "chat", "phone": "phone"}
         frame["channel"] = frame.touchpoint.map(chan)
-        _load(ws, "events", frame)
+        load(ws, "events", frame)
         yield ws
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from pathlib import Path
 
@@ -13,20 +12,13 @@ from scipy.stats import binomtest
 from cxkit.errors import ConfigError
 from cxkit.metrics import REGISTRY, cohort_retention, compare, compute
 from cxkit.store import Workspace
-
-
-def _load(ws: Workspace, name: str, frame: pd.DataFrame) -> None:
-    ws.backend.con.insert(name, frame.reindex(columns=ws.table(name).columns))
-
-
-def T(s: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(s)
+from tests.conftest import T, load
 
 
 @pytest.fixture
 def shop(tmp_path: Path):
     with Workspace(tmp_path / "ws", create=True) as ws:
-        _load(
+        load(
             ws,
             "customers",
             pd.DataFrame(
@@ -36,7 +28,7 @@ def shop(tmp_path: Path):
                 }
             ),
         )
-        _load(
+        load(
             ws,
             "touchpoints",
             pd.DataFrame(
@@ -48,7 +40,7 @@ def shop(tmp_path: Path):
                 }
             ),
         )
-        _load(
+        load(
             ws,
             "responses",
             pd.DataFrame(
@@ -77,7 +69,7 @@ def shop(tmp_path: Path):
                 }
             ),
         )
-        _load(
+        load(
             ws,
             "tickets",
             pd.DataFrame(
@@ -107,7 +99,7 @@ def shop(tmp_path: Path):
         )
         # Inactivity window 30 days. A: Jan 1 + Jan 20 (one spell, ends Feb 19);
         # B: Jan 5 (ends Feb 4); C: Mar 1 (ends Mar 31).
-        _load(
+        load(
             ws,
             "orders",
             pd.DataFrame(
@@ -119,7 +111,7 @@ def shop(tmp_path: Path):
                 }
             ),
         )
-        _load(
+        load(
             ws,
             "order_items",
             pd.DataFrame(
@@ -130,7 +122,7 @@ def shop(tmp_path: Path):
                 }
             ),
         )
-        _load(
+        load(
             ws,
             "events",
             pd.DataFrame(
@@ -143,7 +135,7 @@ def shop(tmp_path: Path):
                 }
             ),
         )
-        _load(
+        load(
             ws,
             "feedback",
             pd.DataFrame(
@@ -248,7 +240,7 @@ def test_conversion_and_social(shop) -> None:
     social = one(shop, "social_engagement")  # (1+0+0) and (2+1+3): the review is not social
     assert (social["n"], social["value"]) == (2, pytest.approx(3.5))
     assert social["n_scored"] == 0 and math.isnan(social["negative_pct"])  # nothing scored yet
-    _load(
+    load(
         shop,
         "feedback_sentiment",
         pd.DataFrame(
@@ -275,7 +267,7 @@ def test_period_over_period_significance(tmp_path: Path) -> None:
     with Workspace(tmp_path / "w", create=True) as ws:
         scores = [5] * 10 + [1] * 90 + [5] * 90 + [1] * 10 + [5] * 91 + [1] * 9
         months = ["2024-01-15"] * 100 + ["2024-02-15"] * 100 + ["2024-03-15"] * 100
-        _load(
+        load(
             ws,
             "responses",
             pd.DataFrame(
