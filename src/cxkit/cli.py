@@ -373,8 +373,9 @@ def demo(
     _headlines(path)
     _journeys(path)
     console.print(
-        f"Next: [bold]cx tables -w {path}[/bold], [bold]cx quarantine -w {path}[/bold], "
-        "[bold]cx schema[/bold]"
+        f"Next: [bold]cx metrics show csat -w {path} --by touchpoint[/bold], "
+        f"[bold]cx metrics show frt -w {path} --by agent[/bold], "
+        f"[bold]cx journeys painpoints -w {path}[/bold], [bold]cx quarantine -w {path}[/bold]"
     )
 
 
