@@ -24,7 +24,7 @@ from cxkit.journeys import (
     write_journey_map,
 )
 from cxkit.store import Workspace, mirror
-from tests.conftest import load
+from tests.conftest import T, load
 
 
 @pytest.fixture
@@ -151,6 +151,54 @@ def test_unnecessary_steps(log) -> None:
     assert ad.unnecessary
     # "buy" is the purchase itself: with it 2 of 2 convert.
     assert u.loc["buy", "conversion_with"] == 100.0 and not u.loc["buy", "unnecessary"]
+
+
+def test_emotion_curve_uses_sentiment_when_scored(log) -> None:
+    load(
+        log,
+        "responses",
+        pd.DataFrame(
+            {
+                "response_id": ["R1", "R2"],
+                "kind": ["csat", "nps"],
+                "score": [5, 4],
+                "touchpoint": ["buy", "buy"],
+                "ts": [T("2024-01-02")] * 2,
+            }
+        ),
+    )
+    load(
+        log,
+        "feedback",
+        pd.DataFrame(
+            {
+                "feedback_id": ["F1", "F2", "F3"],
+                "ts": [T("2024-01-02")] * 3,
+                "source": ["social", "review", "social"],
+                "touchpoint": ["buy", "buy", "chat"],
+                "rating": [None, 2.0, None],
+            }
+        ),
+    )
+    curve = emotion_curve(log).to_pandas().set_index("touchpoint")
+    # buy: CSAT 5 -> 1.0, NPS 4 -> 0.4, review 2 stars -> 0.25 (F1 has no score yet).
+    assert curve.loc["buy", "satisfaction"] == pytest.approx((1.0 + 0.4 + 0.25) / 3)
+    assert "chat" not in curve.index
+    load(
+        log,
+        "feedback_sentiment",
+        pd.DataFrame(
+            {
+                "feedback_id": ["F1", "F2", "F3"],
+                "score": [-0.5, 0.9, 0.2],
+                "label": ["negative", "positive", "neutral"],
+            }
+        ),
+    )
+    curve = emotion_curve(log).to_pandas().set_index("touchpoint")
+    # F1 adds (−0.5 + 1) / 2 = 0.25; F2 still counts by its rating; chat gets F3: 0.6.
+    assert curve.loc["buy", "satisfaction"] == pytest.approx((1.0 + 0.4 + 0.25 + 0.25) / 4)
+    assert curve.loc["chat", "satisfaction"] == pytest.approx(0.6)
 
 
 def test_segment_view_keeps_only_the_segment(log) -> None:

@@ -127,12 +127,20 @@ def _negative_feedback(source: TableSource) -> ir.Table:
 
 
 def emotion_curve(source: TableSource) -> ir.Table:
-    """Return mean satisfaction (0-1) per stage and touchpoint, from scores and ratings."""
+    """Return mean satisfaction (0-1) per stage and touchpoint.
+
+    From survey scores and review ratings, and from the sentiment of feedback text where the
+    voice module has scored it (sentiment -1..1 mapped to 0..1; a rated text counts once,
+    by its rating).
+    """
     r = _scored(source).filter(lambda t: t.touchpoint.notnull())
-    f = _negative_feedback(source)
-    f = f.filter(f.touchpoint.notnull() & f.rating.notnull())
+    f = source.table("feedback")
+    s = source.table("feedback_sentiment").select("feedback_id", sentiment="score")
+    f = f.left_join(s, "feedback_id").drop("feedback_id_right")
+    f = f.filter(f.touchpoint.notnull() & (f.rating.notnull() | f.sentiment.notnull()))
+    feeling = ibis.ifelse(f.rating.notnull(), (f.rating - 1) / 4, (f.sentiment + 1) / 2)
     both = r.select("touchpoint", "satisfaction").union(
-        f.select("touchpoint", satisfaction=(f.rating - 1) / 4)
+        f.select("touchpoint", satisfaction=feeling)
     )
     tp = source.table("touchpoints")
     joined = both.join(tp, "touchpoint")
