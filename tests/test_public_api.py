@@ -25,7 +25,7 @@ EXPECTED = {
         "default_vocabularies",
         "table_spec",
     ],
-    "cxkit.store": ["Backend", "Config", "Workspace", "connect", "mirror"],
+    "cxkit.store": ["Backend", "Config", "TableSource", "Workspace", "connect", "mirror"],
     "cxkit.journeys": [
         "PATH_SEPARATOR",
         "SegmentView",

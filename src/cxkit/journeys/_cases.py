@@ -5,7 +5,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from cxkit.metrics._registry import TableSource
+from cxkit.store import TableSource
 
 __all__ = ["SegmentView", "cases"]
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
-from cxkit.metrics._registry import TableSource
 from cxkit.schema import STAGES
+from cxkit.store import TableSource
 
 __all__ = ["PATH_SEPARATOR", "funnel", "transitions", "variants"]
 

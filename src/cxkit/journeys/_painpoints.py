@@ -15,7 +15,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from cxkit.metrics._registry import TableSource
+from cxkit.store import TableSource
 
 __all__ = ["emotion_curve", "pain_points"]
 

@@ -10,7 +10,7 @@ from cxkit.journeys._cases import cases
 from cxkit.journeys._discovery import funnel, transitions
 from cxkit.journeys._figures import funnel_figure, journey_map_figure, sankey_figure, write_html
 from cxkit.journeys._painpoints import emotion_curve, pain_points
-from cxkit.metrics._registry import TableSource
+from cxkit.store import TableSource
 
 __all__ = ["write_journey_map"]
 

@@ -6,7 +6,7 @@ import ibis
 import ibis.expr.types as ir
 
 from cxkit.journeys._discovery import _paths
-from cxkit.metrics._registry import TableSource
+from cxkit.store import TableSource
 
 __all__ = ["loops", "ping_pong", "unnecessary_steps"]
 

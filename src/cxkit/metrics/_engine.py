@@ -9,7 +9,8 @@ import ibis
 import ibis.expr.types as ir
 
 from cxkit.errors import ConfigError
-from cxkit.metrics._registry import Params, TableSource, get_metric
+from cxkit.metrics._registry import Params, get_metric
+from cxkit.store import TableSource
 
 __all__ = ["PERIODS", "compare", "compute"]
 

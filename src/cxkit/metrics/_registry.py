@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import ibis.expr.types as ir
 
 from cxkit.errors import ConfigError
+from cxkit.store import TableSource
 
 __all__ = [
     "REGISTRY",
@@ -25,14 +26,6 @@ __all__ = [
     "get_metric",
     "register",
 ]
-
-
-class TableSource(Protocol):
-    """Anything that hands out workspace tables by name (a `Workspace`, a Spark session...)."""
-
-    def table(self, name: str) -> ir.Table:
-        """Return the table ``name``."""
-        ...
 
 
 @dataclass(frozen=True)

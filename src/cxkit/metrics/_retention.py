@@ -14,8 +14,9 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from cxkit.metrics._registry import Params, TableSource
+from cxkit.metrics._registry import Params
 from cxkit.metrics._sources import with_customer
+from cxkit.store import TableSource
 
 __all__ = ["churn_source", "cohort_retention", "spells"]
 

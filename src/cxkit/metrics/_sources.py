@@ -9,7 +9,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from cxkit.metrics._registry import Params, Source, TableSource
+from cxkit.metrics._registry import Params, Source
+from cxkit.store import TableSource
 
 __all__ = [
     "CUSTOMER_DIMS",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cxkit.store._backend import Backend, connect, mirror
 from cxkit.store._config import Config
+from cxkit.store._source import TableSource
 from cxkit.store._workspace import Workspace
 
-__all__ = ["Backend", "Config", "Workspace", "connect", "mirror"]
+__all__ = ["Backend", "Config", "TableSource", "Workspace", "connect", "mirror"]
