@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import json
 import resource
-import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from cxkit.demo import build_demo
+from _common import best_of, scratch_demo
 from cxkit.journeys import cases, funnel, transitions, variants
-from cxkit.store import Workspace
 
 EVENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
 
@@ -45,51 +41,39 @@ SQL = {
 }
 
 
-def best_of(fn, runs: int = 2) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="cx-bench-journeys-"))
-    try:
-        report = build_demo(tmp / "demo", customers=20_000, seed=7)
-        with Workspace(report.path) as ws:
-            raw = ws.backend.raw  # type: ignore[attr-defined]
-            n = raw.execute("SELECT count(*) FROM events").fetchone()[0]
-            copies = -(-EVENTS // n)
-            raw.execute(
-                "CREATE TABLE _big AS SELECT event_id || '-' || k AS event_id, "
-                "customer_id || '-' || k AS customer_id, ts, touchpoint, channel, session_id, "
-                f"properties FROM events, range({copies}) r(k) ORDER BY k, customer_id, ts"
-            )
-            raw.execute("DROP TABLE events; ALTER TABLE _big RENAME TO events")
-            events = raw.execute("SELECT count(*) FROM events").fetchone()[0]
+    with scratch_demo() as ws:
+        raw = ws.backend.raw  # type: ignore[attr-defined]
+        n = raw.execute("SELECT count(*) FROM events").fetchone()[0]
+        copies = -(-EVENTS // n)
+        raw.execute(
+            "CREATE TABLE _big AS SELECT event_id || '-' || k AS event_id, "
+            "customer_id || '-' || k AS customer_id, ts, touchpoint, channel, session_id, "
+            f"properties FROM events, range({copies}) r(k) ORDER BY k, customer_id, ts"
+        )
+        raw.execute("DROP TABLE events; ALTER TABLE _big RENAME TO events")
+        events = raw.execute("SELECT count(*) FROM events").fetchone()[0]
 
-            def ours() -> None:
-                j = cases(ws)
-                transitions(j).to_pyarrow()
-                variants(ws, j).to_pyarrow()
-                funnel(ws).to_pyarrow()
+        def ours() -> None:
+            j = cases(ws)
+            transitions(j).to_pyarrow()
+            variants(ws, j).to_pyarrow()
+            funnel(ws).to_pyarrow()
 
-            def ours_graph_variants() -> None:
-                j = cases(ws)
-                transitions(j).to_pyarrow()
-                variants(ws, j).to_pyarrow()
+        def ours_graph_variants() -> None:
+            j = cases(ws)
+            transitions(j).to_pyarrow()
+            variants(ws, j).to_pyarrow()
 
-            cx_s = best_of(ours)
-            cx_gv_s = best_of(ours_graph_variants)
-            sql_s = best_of(lambda: [raw.execute(q).arrow() for q in SQL.values()])
-            rss_cx = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            # Same answers: variant counts agree with the SQL's.
-            a = variants(ws, cases(ws)).to_pandas().set_index("path").cases.sort_index()
-            b = raw.execute(SQL["variants"]).df().set_index("path").cases.sort_index()
-            assert a.equals(b.astype(a.dtype)), "variant counts differ from SQL"
-            frame = raw.execute("SELECT customer_id, touchpoint, ts, event_id FROM events").df()
+        cx_s = best_of(ours, runs=2)
+        cx_gv_s = best_of(ours_graph_variants, runs=2)
+        sql_s = best_of(lambda: [raw.execute(q).arrow() for q in SQL.values()], runs=2)
+        rss_cx = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # Same answers: variant counts agree with the SQL's.
+        a = variants(ws, cases(ws)).to_pandas().set_index("path").cases.sort_index()
+        b = raw.execute(SQL["variants"]).df().set_index("path").cases.sort_index()
+        assert a.equals(b.astype(a.dtype)), "variant counts differ from SQL"
+        frame = raw.execute("SELECT customer_id, touchpoint, ts, event_id FROM events").df()
 
         import pm4py
 
@@ -123,8 +107,6 @@ def main() -> None:
                 }
             )
         )
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import json
 import resource
-import shutil
 import sys
-import tempfile
 import time
-from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from cxkit.demo import build_demo
+from _common import best_of, scratch_demo
 from cxkit.metrics import compute
 from cxkit.store import Workspace
 
@@ -131,43 +127,31 @@ def pandas_suite(r: pd.DataFrame, c: pd.DataFrame, t: pd.DataFrame) -> dict[str,
     return out
 
 
-def best_of(fn: Callable[[], object], runs: int = 3) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="cx-bench-metrics-"))
-    try:
-        report = build_demo(tmp / "demo", customers=20_000, seed=7)
-        with Workspace(report.path) as ws:
-            scale(ws, "responses", "response_id", ["ts"], RESPONSES)
-            scale(
-                ws,
-                "tickets",
-                "ticket_id",
-                ["created_at", "first_response_at", "resolved_at"],
-                TICKETS,
-            )
-            raw = ws.backend.raw  # type: ignore[attr-defined]
-            cx_s = best_of(lambda: [compute(ws, **kw).to_pyarrow() for kw in CXKIT.values()])
-            compile_s = best_of(
-                lambda: [ws.backend.con.compile(compute(ws, **kw)) for kw in CXKIT.values()]
-            )
-            sql_s = best_of(lambda: [raw.execute(q).arrow() for q in SQL.values()])
-            # Same answers: cxkit's values equal the hand-written SQL's.
-            for key, kw in CXKIT.items():
-                a = compute(ws, **kw).to_pandas()["value"].to_numpy(dtype=float)
-                b = raw.execute(SQL[key]).df()["value"].to_numpy(dtype=float)
-                np.testing.assert_allclose(a, b, rtol=1e-9, err_msg=key)
-            rss_cx = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            t0 = time.perf_counter()
-            frames = [ws.to_pandas(n) for n in ("responses", "customers", "tickets")]
-            load_s = time.perf_counter() - t0
+    with scratch_demo() as ws:
+        scale(ws, "responses", "response_id", ["ts"], RESPONSES)
+        scale(
+            ws,
+            "tickets",
+            "ticket_id",
+            ["created_at", "first_response_at", "resolved_at"],
+            TICKETS,
+        )
+        raw = ws.backend.raw  # type: ignore[attr-defined]
+        cx_s = best_of(lambda: [compute(ws, **kw).to_pyarrow() for kw in CXKIT.values()])
+        compile_s = best_of(
+            lambda: [ws.backend.con.compile(compute(ws, **kw)) for kw in CXKIT.values()]
+        )
+        sql_s = best_of(lambda: [raw.execute(q).arrow() for q in SQL.values()])
+        # Same answers: cxkit's values equal the hand-written SQL's.
+        for key, kw in CXKIT.items():
+            a = compute(ws, **kw).to_pandas()["value"].to_numpy(dtype=float)
+            b = raw.execute(SQL[key]).df()["value"].to_numpy(dtype=float)
+            np.testing.assert_allclose(a, b, rtol=1e-9, err_msg=key)
+        rss_cx = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        t0 = time.perf_counter()
+        frames = [ws.to_pandas(n) for n in ("responses", "customers", "tickets")]
+        load_s = time.perf_counter() - t0
         pd_s = best_of(lambda: pandas_suite(*frames))
         rss_all = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
@@ -189,8 +173,6 @@ def main() -> None:
                 }
             )
         )
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

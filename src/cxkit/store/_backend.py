@@ -121,7 +121,3 @@ def mirror(source: Any, url: str) -> Backend:
         backend.load(name, source.table(name).to_pyarrow())
     return backend
 
-
-def ibis_version() -> str:
-    """Return the installed Ibis version (shown by ``cx info``)."""
-    return str(ibis.__version__)
