@@ -11,7 +11,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import ibis
 import ibis.expr.types as ir
 
 from cxkit.errors import ConfigError
