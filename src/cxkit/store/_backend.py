@@ -119,4 +119,3 @@ def mirror(source: Any, url: str) -> Backend:
     for name in (*TABLES, *SYSTEM_TABLES):
         backend.load(name, source.table(name).to_pyarrow())
     return backend
-
