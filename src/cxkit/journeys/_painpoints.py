@@ -20,6 +20,8 @@ from cxkit.store import TableSource
 __all__ = ["emotion_curve", "pain_points"]
 
 _NORM = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+#: Unhappy comments read per touchpoint for its evidence words.
+_TEXTS_PER_TOUCHPOINT = 4000
 _BAD = {"nps": 6, "csat": 2, "ces": 3}
 _STOP = frozenset(
     (
@@ -226,24 +228,24 @@ def pain_points(source: TableSource, *, top_terms: int = 6) -> pd.DataFrame:
     table["score"] = z.mean(axis=1, skipna=True)
     table = table.sort_values("score", ascending=False).reset_index(drop=True)
     table.insert(0, "rank", range(1, len(table) + 1))
+    # What unhappy customers wrote, fetched once for all touchpoints (a sample of each).
+    unhappy = (
+        r.filter(r.bad & r.comment.notnull())
+        .select("touchpoint", text=r.comment)
+        .union(f.filter(f.negative & f.text.notnull()).select("touchpoint", text=f.text))
+    )
+    unhappy = unhappy.mutate(_k=ibis.row_number().over(group_by=unhappy.touchpoint))
+    sample = unhappy.filter(unhappy._k < _TEXTS_PER_TOUCHPOINT).select("touchpoint", "text")
+    texts = sample.to_pandas().groupby("touchpoint").text.apply(list).to_dict()
     table["evidence"] = [
-        _evidence(source, tp, row, top_terms)
-        for tp, row in zip(table.touchpoint, table.itertuples(), strict=True)
+        _evidence(row, texts.get(row.touchpoint, []), top_terms) for row in table.itertuples()
     ]
     return table
 
 
-def _evidence(source: TableSource, touchpoint: str, row: object, top_terms: int) -> str:
+def _evidence(row: object, texts: list[str], top_terms: int) -> str:
     """Say why a touchpoint ranks where it does: its figures and what unhappy customers wrote."""
-    bad = _scored(source)
-    texts = bad.filter((bad.touchpoint == touchpoint) & bad.bad & bad.comment.notnull())
-    f = _negative_feedback(source)
-    ftexts = f.filter((f.touchpoint == touchpoint) & f.negative & f.text.notnull())
-    words = _terms(
-        list(texts.select(t=texts.comment).limit(2000).to_pandas().t)
-        + list(ftexts.select(t=ftexts.text).limit(2000).to_pandas().t),
-        top_terms,
-    )
+    words = _terms(texts, top_terms)
     parts = []
     if pd.notna(getattr(row, "satisfaction", None)):
         parts.append(f"satisfaction {row.satisfaction:.2f}, {row.bad_pct:.0f}% bad scores")  # type: ignore[attr-defined]

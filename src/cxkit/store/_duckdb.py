@@ -113,11 +113,11 @@ class DuckDBBackend(Backend):
         self.raw.execute(
             f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER () AS _row, * FROM {src}"
         )
-        ncols = len(self.raw.execute(f"DESCRIBE {name}").fetchall()) - 1
+        names = [r[0] for r in self.raw.execute(f"DESCRIBE {name}").fetchall()[1:]]
+        ncols = len(names)
         # DuckDB names the columns of a headerless file column0, column1, ...
         header = options.get("header")
         if header is None:
-            names = [r[0] for r in self.raw.execute(f"DESCRIBE {name}").fetchall()[1:]]
             header = not all(re.fullmatch(r"column\d+", n) for n in names)
         # A short line can be reported once per missing column: keep one per line.
         rows = [
