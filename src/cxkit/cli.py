@@ -234,6 +234,105 @@ def journeys_painpoints(
     _emit(frame if fmt != "table" else frame[cols], fmt, output, title="Pain points")
 
 
+voice_app = typer.Typer(help="Voice of customer: sentiment, themes, alerts, empathy maps.")
+app.add_typer(voice_app, name="voice")
+
+
+@voice_app.command("score")
+def voice_score(
+    file: Annotated[Path, typer.Argument(help="CSV, Parquet, or text with one text per line.")],
+    column: Annotated[str, typer.Option(help="The column holding the texts.")] = "text",
+    output: Annotated[Path | None, typer.Option(help="File to write (.csv or .parquet).")] = None,
+) -> None:
+    """Score the sentiment of each text of a file; writes score and label beside each text."""
+    from cxkit.voice import score_file
+
+    out = score_file(file, column=column, output=output)
+    console.print(f"Scored texts written to [bold]{out}[/bold]")
+
+
+@voice_app.command("run")
+def voice_run(
+    workspace: WorkspaceOpt = Path("."),
+    themes: Annotated[int, typer.Option(help="Number of themes to discover.")] = 16,
+    seed: Annotated[int, typer.Option(help="Seed of theme discovery.")] = 0,
+) -> None:
+    """Score every feedback text and comment, discover themes, detect alerts; store them."""
+    from cxkit.store import Workspace
+    from cxkit.voice import refresh
+
+    with _progress("voice of customer") as update, Workspace(workspace) as ws:
+        update("scoring, themes, alerts", 0, 1)
+        report = refresh(ws, n_themes=themes, seed=seed)
+    scored = ", ".join(f"{n:,} {t}" for t, n in report.scored.items())
+    console.print(f"Scored {scored}; {report.themes} themes; {len(report.alerts)} alerts")
+
+
+@voice_app.command("themes")
+def voice_themes(
+    workspace: WorkspaceOpt = Path("."),
+    rename: Annotated[
+        tuple[str, str] | None, typer.Option(help="THEME_ID LABEL: give a theme your label.")
+    ] = None,
+    merge: Annotated[
+        tuple[str, str] | None, typer.Option(help="THEME_ID INTO: merge a theme into another.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",
+    output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+) -> None:
+    """List the themes (run `cx voice run` first); rename or merge them (kept across runs)."""
+    from cxkit.store import Workspace
+    from cxkit.voice import merge_themes, rename_theme, theme_summary
+
+    with Workspace(workspace) as ws:
+        if rename:
+            rename_theme(ws, *rename)
+        if merge:
+            merge_themes(ws, *merge)
+        frame = theme_summary(ws).to_pandas()
+    _emit(frame, fmt, output, title="Themes")
+
+
+@voice_app.command("alerts")
+def voice_alerts(
+    workspace: WorkspaceOpt = Path("."),
+    source: Annotated[str, typer.Option(help="Feedback source, or 'all'.")] = "social",
+    threshold: Annotated[float, typer.Option(help="Robust z-score that raises an alert.")] = 4.0,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",
+    output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+) -> None:
+    """Detect days of unusual negative volume, with the driving theme and top posts."""
+    from cxkit.store import Workspace
+    from cxkit.voice import detect_alerts
+
+    with Workspace(workspace) as ws:
+        frame = detect_alerts(ws, source=source, threshold=threshold)
+    _emit(frame, fmt, output, title=f"Reputation alerts ({source})")
+
+
+@voice_app.command("empathy")
+def voice_empathy(
+    segment: Annotated[str, typer.Option(help="Customer segment to map.")],
+    workspace: WorkspaceOpt = Path("."),
+    html: Annotated[Path | None, typer.Option(help="Also write the map as HTML.")] = None,
+) -> None:
+    """Print a segment's empathy map: says, thinks, does, feels, pains and gains."""
+    from cxkit.store import Workspace
+    from cxkit.voice import empathy_map
+
+    with Workspace(workspace) as ws:
+        emap = empathy_map(ws, segment)
+    out = Table("", "", "count", title=f"Empathy map: {segment} ({emap.customers:,} customers)")
+    for name, lines in emap.sections.items():
+        for i, (text, n) in enumerate(lines):
+            out.add_row(name if i == 0 else "", text, f"{n:,}")
+        out.add_section()
+    console.print(out)
+    if html:
+        html.write_text(emap.to_html(), encoding="utf-8")
+        console.print(f"HTML: [bold]{html}[/bold]")
+
+
 @app.command()
 def init(path: Annotated[Path, typer.Argument(help="Folder to create.")] = Path(".")) -> None:
     """Create an empty workspace (cx.toml and cx.duckdb with the canonical tables)."""
@@ -370,12 +469,15 @@ def demo(
         f"{report.rows_quarantined:,} quarantined, in {report.seconds:.1f}s"
     )
     console.print(f"Ground truth: {report.ground_truth_path}")
+    _voice(path)
     _headlines(path)
     _journeys(path)
     console.print(
         f"Next: [bold]cx metrics show csat -w {path} --by touchpoint[/bold], "
         f"[bold]cx metrics show frt -w {path} --by agent[/bold], "
-        f"[bold]cx journeys painpoints -w {path}[/bold], [bold]cx quarantine -w {path}[/bold]"
+        f"[bold]cx journeys painpoints -w {path}[/bold], [bold]cx voice themes -w {path}[/bold], "
+        f"[bold]cx voice empathy -w {path} --segment premium[/bold], "
+        f"[bold]cx quarantine -w {path}[/bold]"
     )
 
 
@@ -401,6 +503,41 @@ def _headlines(path: Path) -> None:
             }.get(name, "")
             out.add_row(m.description, f"{row.value:,.2f}", m.unit, f"{int(row.n):,}", detail)
     console.print(out)
+
+
+def _voice(path: Path) -> None:
+    """Analyse the demo's texts and print its top themes and its reputation alerts."""
+    from cxkit.store import Workspace
+    from cxkit.voice import refresh, theme_summary
+
+    with Workspace(path) as ws:
+        report = refresh(ws)
+        themes = theme_summary(ws).to_pandas()
+    worst = themes[themes.share >= 0.02].sort_values("sentiment").head(3)
+    top = themes.head(5)
+    out = Table("theme", "texts", "sentiment", "% negative", "main touchpoint", title="Top themes")
+    for r in _unique_themes(top, worst).itertuples():
+        out.add_row(
+            f"{r.theme_id} {r.label}",
+            f"{r.texts:,}",
+            f"{r.sentiment:+.2f}",
+            f"{r.negative_share:.0%}",
+            f"{r.touchpoint} ({r.touchpoint_share:.0%})",
+        )
+    console.print(out)
+    alerts = Table("day", "negative", "expected", "z", "driving theme", title="Reputation alerts")
+    for a in report.alerts.itertuples():
+        alerts.add_row(
+            str(a.day)[:10], str(a.negative), f"{a.expected:.0f}", f"{a.score:.1f}", str(a.theme)
+        )
+    console.print(alerts)
+
+
+def _unique_themes(*frames: Any) -> Any:
+    """Rows of the frames in order, each theme once."""
+    import pandas as pd
+
+    return pd.concat(frames).drop_duplicates("theme_id")
 
 
 def _journeys(path: Path) -> None:

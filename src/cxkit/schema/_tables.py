@@ -285,8 +285,81 @@ FEEDBACK_SENTIMENT = TableSpec(
     "derived: sentiment per feedback text",
 )
 
+#: Sentiment of each survey comment, written by the voice-of-customer module.
+RESPONSE_SENTIMENT = TableSpec(
+    "response_sentiment",
+    (
+        _c("response_id", key=True),
+        _c("score", "float64", required=True, low=-1, high=1),
+        _c("label", required=True, description="negative, neutral or positive"),
+    ),
+    "derived: sentiment per survey comment",
+)
+
+#: The themes discovered across feedback texts and survey comments.
+THEMES = TableSpec(
+    "themes",
+    (
+        _c("theme_id", key=True),
+        _c("label", required=True, description="readable label from the theme's keywords"),
+        _c("keywords", description="top c-TF-IDF keywords, comma separated"),
+        _c("texts", "int64", description="texts assigned to the theme"),
+        _c("verbatims", description="representative texts as a JSON list"),
+    ),
+    "derived: discovered themes",
+)
+
+#: The theme of each text; ``text_table`` is ``feedback`` or ``responses``.
+TEXT_THEMES = TableSpec(
+    "text_themes",
+    (
+        _c("text_table", key=True),
+        _c("text_id", key=True),
+        _c("theme_id", required=True),
+    ),
+    "derived: theme per text",
+)
+
+#: A user's renames and merges of themes, applied after every discovery.
+THEME_EDITS = TableSpec(
+    "theme_edits",
+    (
+        _c("theme_id", key=True),
+        _c("label", description="the user's label"),
+        _c("merged_into", description="the theme this one was merged into"),
+    ),
+    "user edits of themes (kept across re-discovery)",
+)
+
+#: Reputation alerts: days whose negative mention volume broke from the expected.
+VOICE_ALERTS = TableSpec(
+    "voice_alerts",
+    (
+        _c("day", _TS, key=True),
+        _c("source", key=True, description="feedback source, or 'all'"),
+        _c("negative", "int64", description="negative mentions that day"),
+        _c("expected", "float64", description="expected negative mentions (same weekday, robust)"),
+        _c("score", "float64", description="robust z-score of the day"),
+        _c("theme", description="the theme that drove the negative mentions"),
+        _c("top_posts", description="the most engaged negative posts as a JSON list"),
+    ),
+    "derived: reputation alerts",
+)
+
 #: Tables the store creates besides the canonical ones: system and derived tables.
-SYSTEM_TABLES: dict[str, TableSpec] = {t.name: t for t in (QUARANTINE, BATCHES, FEEDBACK_SENTIMENT)}
+SYSTEM_TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in (
+        QUARANTINE,
+        BATCHES,
+        FEEDBACK_SENTIMENT,
+        RESPONSE_SENTIMENT,
+        THEMES,
+        TEXT_THEMES,
+        THEME_EDITS,
+        VOICE_ALERTS,
+    )
+}
 
 
 def table_spec(name: str) -> TableSpec:

@@ -6,8 +6,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import ibis
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
 
 from cxkit.errors import WorkspaceError
 from cxkit.schema import SYSTEM_TABLES, TABLES, table_spec
@@ -84,6 +86,16 @@ class Workspace:
     def vocabulary(self) -> dict[str, tuple[str, ...]]:
         """Return the allowed values per vocabulary, defaults plus ``cx.toml`` extras."""
         return self.config.vocabulary()
+
+    def replace(self, name: str, data: pa.Table | pd.DataFrame) -> None:
+        """Replace all rows of table ``name`` (a derived table) with ``data``, atomically."""
+        spec = table_spec(name)
+        schema = spec.ibis_schema()
+        frame = ibis.memtable(data)
+        expr = frame.select(*[frame[c].cast(schema[c]).name(c) for c in spec.column_names])
+        with self.backend.transaction():
+            self.backend.con.truncate_table(name)
+            self.backend.insert(name, expr)
 
     def to_pandas(self, name: str, **kwargs: Any) -> pd.DataFrame:
         """Return table ``name`` as a pandas DataFrame (for small tables and tests)."""
