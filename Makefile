@@ -35,6 +35,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/demo.py
 	$(BIN)/python bench/metrics.py
 	$(BIN)/python bench/journeys.py
+	$(BIN)/python bench/voice_eval.py
+	$(BIN)/python bench/voice.py
 
 clean:
 	rm -rf $(VENV) demo bench/out .pytest_cache .mypy_cache .ruff_cache

@@ -307,6 +307,13 @@ def voice_alerts(
 
     with Workspace(workspace) as ws:
         frame = detect_alerts(ws, source=source, threshold=threshold)
+    if fmt == "table":
+        import json
+
+        first = [json.loads(p)[:1] for p in frame.top_posts]
+        frame = frame.drop(columns="top_posts").assign(
+            top_post=[p[0][:80] if p else "" for p in first]
+        )
     _emit(frame, fmt, output, title=f"Reputation alerts ({source})")
 
 

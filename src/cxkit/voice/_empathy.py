@@ -66,7 +66,9 @@ def empathy_map(ws: Workspace, segment: str, top: int = 5) -> EmpathyMap:
     who = _segment_customers(ws, segment)
     n_customers = int(who.count().execute())
     if n_customers == 0:
-        segments = ws.table("customers").segment.distinct().to_pyarrow().to_pylist()
+        segments = (
+            ws.table("customers").select("segment").distinct().segment.to_pyarrow().to_pylist()
+        )
         raise ConfigError(
             f"no customers in segment {segment!r}; segments: "
             + ", ".join(sorted(s for s in segments if s))

@@ -64,7 +64,7 @@ def _expected(series: pd.Series) -> pd.DataFrame:
     expected = np.full(len(values), np.nan)
     spread = np.full(len(values), np.nan)
     for i in range(len(values)):
-        past = values[i - 7 : max(i - 7 * (_WEEKS + 1), -1) : -7] if i >= 7 else np.empty(0)
+        past = values[[i - 7 * w for w in range(1, _WEEKS + 1) if i - 7 * w >= 0]]
         if len(past) < _MIN_WEEKS:
             continue
         med = float(np.median(past))
