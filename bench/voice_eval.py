@@ -14,10 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from cxkit.voice import default_model
-from cxkit.voice._corpora import evaluate_loco, load_corpora, train_model
+from cxkit.voice._corpora import evaluate_loco, load_corpora, train_model, vader_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECK_SET = ROOT / "tests" / "data" / "cx_sentences.tsv"
@@ -29,8 +28,7 @@ def cx_check(model=None) -> dict[str, float]:
     df = pd.read_csv(CHECK_SET, sep="\t", quoting=csv.QUOTE_NONE)
     model = model or default_model()
     ours = model.label(model.predict(df.text.tolist()))
-    sia = SentimentIntensityAnalyzer()
-    vc = np.array([sia.polarity_scores(t)["compound"] for t in df.text])
+    vc = vader_scores(df.text.tolist())
     vader = np.select([vc <= -0.05, vc >= 0.05], ["negative", "positive"], "neutral")
     return {
         "sentences": len(df),

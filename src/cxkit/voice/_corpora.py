@@ -16,7 +16,7 @@ from scipy.stats import pearsonr
 
 from cxkit.voice._sentiment import SentimentModel
 
-__all__ = ["CORPORA", "evaluate_loco", "load_corpora", "train_model"]
+__all__ = ["CORPORA", "evaluate_loco", "load_corpora", "train_model", "vader_scores"]
 
 CORPORA: tuple[str, ...] = (
     "tweets",
@@ -71,7 +71,8 @@ def train_model(corpora: dict[str, pd.DataFrame], **params: float) -> SentimentM
     return SentimentModel(**params).fit(both.text.tolist(), both.y.to_numpy())  # type: ignore[arg-type]
 
 
-def _vader(texts: list[str]) -> np.ndarray:
+def vader_scores(texts: list[str]) -> np.ndarray:
+    """Return VADER's compound score per text (the peer the model is measured against)."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     sia = SentimentIntensityAnalyzer()
@@ -88,7 +89,7 @@ def evaluate_loco(corpora: dict[str, pd.DataFrame], **params: float) -> pd.DataF
     for held, test in corpora.items():
         model = train_model({k: v for k, v in corpora.items() if k != held}, **params)
         texts, y = test.text.tolist(), test.y.to_numpy()
-        ours, vader = model.predict(texts), _vader(texts)
+        ours, vader = model.predict(texts), vader_scores(texts)
         rated = y != 0
         rows.append(
             {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import ibis
 import ibis.expr.types as ir
@@ -33,9 +34,7 @@ def discover_themes(ws: Workspace, n_themes: int = 16, seed: int = 0) -> ThemeMo
     assigned = model.predict(corpus)
     ids = [t.theme_id for t in model.themes_]
     theme_of = pa.array([ids[i] if i >= 0 else _NO_THEME for i in assigned.tolist()])
-    sizes: dict[str, int] = {}
-    for tid in theme_of.to_pylist():
-        sizes[tid] = sizes.get(tid, 0) + 1
+    sizes = Counter(theme_of.to_pylist())
     catalogue = [
         (t.theme_id, t.label, ", ".join(t.keywords), sizes.get(t.theme_id, 0), t.verbatims)
         for t in model.themes_

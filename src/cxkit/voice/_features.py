@@ -58,6 +58,7 @@ def analyse(text: str, lex: Lexicon) -> TextFeatures:
     words: list[str] = []
     scores: list[float] = []
     grams: list[str] = []
+    negates: list[bool] = []  # per word: whether it is a negator
     negated_for = 0
     but_at = -1
     prev = ""
@@ -73,7 +74,8 @@ def analyse(text: str, lex: Lexicon) -> TextFeatures:
         if prev:
             grams.append(prev + " " + marked)
         prev = marked
-        if low in negators or low.endswith("n't"):
+        negator = low in negators or low.endswith("n't")
+        if negator:
             negated_for = 3
         elif negated_for:
             negated_for -= 1
@@ -83,6 +85,7 @@ def analyse(text: str, lex: Lexicon) -> TextFeatures:
         v = valence.get(low, 0.0)
         i = len(words)
         words.append(low)
+        negates.append(negator)
         if low == "but":
             but_at = i
         if low in boosters or (v == 0.0 and low not in expected):
@@ -98,7 +101,7 @@ def analyse(text: str, lex: Lexicon) -> TextFeatures:
             boost = boosters.get(before)
             if boost and before not in valence:
                 v += (boost if v >= 0 else -boost) * damp
-            if before in negators or before.endswith("n't"):
+            if negates[i - back]:
                 denied = True
         if i and words[i - 1] == "least" and (i < 2 or words[i - 2] not in ("at", "very")):
             denied = True

@@ -75,6 +75,6 @@ def default_lexicon() -> Lexicon:
     cx_text = resources.files("cxkit.voice").joinpath("data/cx_lexicon.tsv").read_text("utf-8")
     cx_valence, expected = _read_tsv(cx_text)
     valence.update(cx_valence)
-    negators = frozenset(vader.NEGATE) | {"never", "no", "nothing", "nobody", "without"}
+    negators = frozenset(vader.NEGATE) | {"no", "nobody"}
     boosters = dict(vader.BOOSTER_DICT)
     return Lexicon(valence, boosters, negators, frozenset(expected), _phrase_pattern(valence))

@@ -83,7 +83,7 @@ class SentimentModel:
 
     def _score(self, f: TextFeatures) -> float:
         coef = self.gram_coef_
-        seen = {g for g in f.grams if g in coef}
+        seen = dict.fromkeys(g for g in f.grams if g in coef)  # ordered: same sum every run
         learned = self.intercept_ + sum(
             w * x for w, x in zip(self.dense_coef_, _dense(f), strict=True)
         )

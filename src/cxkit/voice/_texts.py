@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import ibis
 import ibis.expr.types as ir
 import numpy as np
@@ -19,6 +17,10 @@ TEXT_TABLES: dict[str, tuple[str, str, str]] = {
     "feedback": ("feedback_id", "text", "feedback_sentiment"),
     "responses": ("response_id", "comment", "response_sentiment"),
 }
+
+
+def _nonblank(t: ir.Table, column: str) -> ir.Table:
+    return t.filter(t[column].strip().length() > 0)
 
 
 def texts(ws: Workspace) -> ir.Table:
@@ -56,10 +58,6 @@ def texts(ws: Workspace) -> ir.Table:
     return parts[0].union(parts[1])
 
 
-def _batches(expr: ir.Table, size: int) -> Iterator[pa.RecordBatch]:
-    yield from expr.to_pyarrow_batches(chunk_size=size)
-
-
 def score_workspace(
     ws: Workspace, model: SentimentModel | None = None, batch_size: int = 100_000
 ) -> dict[str, int]:
@@ -72,10 +70,10 @@ def score_workspace(
     done = {}
     for name, (id_col, text_col, target) in TEXT_TABLES.items():
         t = ws.table(name)
-        rows = t.filter(t[text_col].strip().length() > 0).select(id=t[id_col], text=t[text_col])
+        rows = _nonblank(t, text_col).select(id=t[id_col], text=t[text_col])
         ids: list[pa.Array] = []
         scores: list[np.ndarray] = []
-        for batch in _batches(rows, batch_size):
+        for batch in rows.to_pyarrow_batches(chunk_size=batch_size):
             ids.append(batch.column("id"))
             scores.append(model.predict(batch.column("text").to_pylist()))
         score = np.concatenate(scores) if scores else np.empty(0)
