@@ -15,7 +15,7 @@ def ws(tmp_path: Path):
         yield workspace
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared/data is not beside this clone")

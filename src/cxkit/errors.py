@@ -6,6 +6,7 @@ The tree::
     ├── ConfigError (ValueError)          a bad cx.toml, URL or option
     ├── WorkspaceError                    a workspace that cannot be opened or written
     │   └── UnknownTable (KeyError)       a table name outside the canonical model
+    ├── ModelError (ValueError)            data a model cannot learn from, or a failed fit
     └── IngestError                       a file that cannot be ingested at all
         ├── UnreadableFile (ValueError)   wrong encoding, not a CSV, empty, missing file
         ├── MissingColumn (ValueError)    a required column absent from the file or mapping
@@ -24,6 +25,7 @@ __all__ = [
     "IngestError",
     "MappingError",
     "MissingColumn",
+    "ModelError",
     "UnknownTable",
     "UnreadableFile",
     "WorkspaceError",
@@ -73,3 +75,7 @@ class MissingColumn(IngestError, ValueError):
 
 class MappingError(IngestError, ValueError):
     """A column mapping that is malformed or names columns the file lacks."""
+
+
+class ModelError(CxError, ValueError):
+    """Data a model cannot be fitted on, or a fit that failed to converge."""
