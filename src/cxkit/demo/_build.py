@@ -45,6 +45,11 @@ __all__ = ["DemoReport", "build_demo"]
 CHUNK = 50_000
 _CHANNELS = np.array(CHANNELS, dtype=object)
 _TIERS = np.array(["standard", "plus", "premium"], dtype=object)
+#: Products per category, and each persona's order of preference among them (fixed).
+_PRODUCTS = 60
+_TASTES = np.array(
+    [np.random.default_rng(1000 + i).permutation(_PRODUCTS) for i in range(len(PERSONAS))]
+)
 _AGENT_IDS = np.array([a[0] for a in AGENTS], dtype=object)
 #: Planted bad rows, as a real export would have: a typo'd NPS and clock-skewed tickets.
 BAD_NPS_SHARE = 0.002
@@ -187,12 +192,15 @@ def _tables(
         }
     )
     first_line = np.concatenate([[0], np.cumsum(lines)[:-1]])
+    # Within a category, each persona has its favourite products and a long tail.
+    taste = _TASTES[chunk.persona[oc[li]]]
+    product = taste[np.arange(len(li)), (_PRODUCTS * rng.random(len(li)) ** 2).astype(int)]
     out["order_items"] = pa.table(
         {
             "order_id": pc.take(order_ids, pa.array(li)),
             "line": np.arange(len(li)) - first_line[li] + 1,
             "product_id": np.char.add(
-                np.array(CATEGORIES)[cat].astype("<U3"), rng.integers(100, 160, len(li)).astype(str)
+                np.array(CATEGORIES)[cat].astype("<U3"), (100 + product).astype(str)
             ).astype(object),
             "category": np.array(CATEGORIES, dtype=object)[cat],
             "quantity": qty,
@@ -332,6 +340,7 @@ def build_demo(
         ("events", "orders", "tickets", "responses", "feedback", "bad_tickets", "bad_responses"), 0
     )
     personas: dict[str, str] = {}
+    hurt: list[str] = []
     writers = _Writers(files)
     n_chunks = -(-customers // CHUNK)
     steps = n_chunks + len(INGEST_ORDER)
@@ -351,7 +360,9 @@ def build_demo(
             chunk = simulate_chunk(rng, n)
             tables = _tables(chunk, offset, counters, rng, pools, customers)
             names = np.array([p.name for p in PERSONAS])[chunk.persona]
-            personas.update(zip(tables["customers"]["customer_id"].to_pylist(), names, strict=True))
+            ids = tables["customers"]["customer_id"].to_pylist()
+            personas.update(zip(ids, names, strict=True))
+            hurt.extend(ids[k] for k in np.flatnonzero(chunk.hurt))
             for name, table in tables.items():
                 writers.write(name, table)
             if progress:
@@ -366,6 +377,8 @@ def build_demo(
             "touchpoint": PAIN_TOUCHPOINT,
             "theme": PAIN_THEME,
             "owner": {t[0]: t[3] for t in TOUCHPOINTS}[PAIN_TOUCHPOINT],
+            # Customers who suffered at least one late delivery there.
+            "hurt_customers": hurt,
         },
         "slow_agent": SLOW_AGENT,
         "social_spike": {"date": str(SPIKE_DATE), "theme": SPIKE_THEME},
