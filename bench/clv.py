@@ -42,7 +42,9 @@ def simulate(n: int, seed: int = 0) -> pd.DataFrame:
         alive[i[~bought]] = False
         alive[j] = rng.random(len(j)) >= p[j]
     nu = rng.gamma(SPEND["q"], 1 / SPEND["v"], n)
-    spend = np.where(x > 0, rng.gamma(SPEND["p"] * np.maximum(x, 1), 1.0) / nu / np.maximum(x, 1), 0)
+    spend = np.where(
+        x > 0, rng.gamma(SPEND["p"] * np.maximum(x, 1), 1.0) / nu / np.maximum(x, 1), 0
+    )
     return pd.DataFrame({"frequency": x, "recency": t_x, "T": big_t, "monetary_value": spend})
 
 

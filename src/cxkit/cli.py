@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -14,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cxkit.errors import CxError
+from cxkit.errors import CxError, WorkspaceError
 
 __all__ = ["app", "main"]
 
@@ -340,6 +341,165 @@ def voice_empathy(
         console.print(f"HTML: [bold]{html}[/bold]")
 
 
+predict_app = typer.Typer(help="Prediction and action: CLV, churn risk, personas, outreach.")
+app.add_typer(predict_app, name="predict")
+
+
+@predict_app.command("run")
+def predict_run(
+    workspace: WorkspaceOpt = Path("."),
+    horizon: Annotated[int, typer.Option(help="Churn horizon in days.")] = 90,
+    months: Annotated[int, typer.Option(help="CLV horizon in months.")] = 12,
+) -> None:
+    """Fit CLV, churn, segments and recommendations; store scores, personas and outreach."""
+    _predict(workspace, horizon=horizon, months=months, top=5)
+
+
+def _predict(path: Path, *, horizon: int = 90, months: int = 12, top: int = 5) -> None:
+    """Fit the prediction models and print the models, personas and outreach head."""
+    from cxkit.predict import refresh
+    from cxkit.store import Workspace
+
+    with _progress("predictions") as update, Workspace(path) as ws:
+        report = refresh(ws, horizon_days=horizon, months=months, progress=update)
+    bg = ", ".join(f"{k} {v:.3g}" for k, v in report.clv.bgnbd.params_.items())
+    gg = ", ".join(f"{k} {v:.3g}" for k, v in report.clv.gamma_gamma.params_.items())
+    console.print(f"CLV: BG/NBD {bg}; Gamma-Gamma {gg}")
+    console.print(f"Churn ({horizon}-day horizon, 5-fold CV): {report.churn.report.summary()}")
+    console.print(
+        f"Segments: k = {report.segmenter.k_} (elbow), "
+        f"silhouette {report.segmenter.silhouette_:.3f}"
+    )
+    _personas_table(report.personas)
+    _outreach_table(report.outreach.head(top))
+
+
+def _personas_table(personas: Any) -> None:
+    out = Table(
+        "persona",
+        "customers",
+        "revenue",
+        "CLV",
+        "churn risk",
+        "prefers",
+        "pain points",
+        title="Personas",
+    )
+    for p in personas:
+        out.add_row(
+            p.name,
+            f"{p.customers:,} ({p.share:.0%})",
+            f"{p.mean_revenue:,.0f}",
+            f"{p.mean_clv:,.0f}",
+            f"{p.churn_risk:.0%}",
+            ", ".join(p.channels + p.categories),
+            ", ".join(p.pain_points),
+        )
+    console.print(out)
+
+
+def _outreach_table(frame: Any) -> None:
+    out = Table(
+        "#",
+        "customer",
+        "value at risk",
+        "churn risk",
+        "reasons",
+        "action",
+        "offer",
+        title="Outreach list",
+    )
+    for r in frame.itertuples():
+        reasons = r.reasons if isinstance(r.reasons, list) else json.loads(r.reasons)
+        out.add_row(
+            str(r.rank),
+            str(r.customer_id),
+            f"{r.value_at_risk:,.0f}",
+            f"{r.churn_risk:.0%}",
+            "; ".join(reasons),
+            str(r.action),
+            str(r.offer or "-"),
+        )
+    console.print(out)
+
+
+@predict_app.command("outreach")
+def predict_outreach(
+    workspace: WorkspaceOpt = Path("."),
+    top: Annotated[int, typer.Option(help="Customers to list.")] = 100,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",
+    output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+) -> None:
+    """List the customers to contact first, with reasons and actions (`cx predict run` first)."""
+    from cxkit.store import Workspace
+
+    with Workspace(workspace) as ws:
+        frame = ws.table("outreach").order_by("rank").limit(top).to_pandas()
+    if not len(frame):
+        raise WorkspaceError("no outreach list yet; run `cx predict run` first")
+    if fmt == "table" and output is None:
+        _outreach_table(frame)
+    else:
+        _emit(frame, fmt, output, title="Outreach list")
+
+
+@predict_app.command("personas")
+def predict_personas(
+    workspace: WorkspaceOpt = Path("."),
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",
+    output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+) -> None:
+    """Show the persona cards of the last `cx predict run`."""
+    from cxkit.store import Workspace
+
+    with Workspace(workspace) as ws:
+        frame = ws.table("personas").order_by("segment").to_pandas()
+    _emit(frame, fmt, output, title="Personas")
+
+
+@predict_app.command("recommend")
+def predict_recommend(
+    customer: Annotated[str, typer.Argument(help="Customer id.")],
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Show a customer's next-best products (`cx predict run` first)."""
+    from cxkit.store import Workspace
+
+    with Workspace(workspace) as ws:
+        t = ws.table("recommendations")
+        frame = t.filter(t.customer_id == customer).order_by("rank").to_pandas()
+    _emit(frame, "table", None, title=f"Recommendations for {customer}")
+
+
+@predict_app.command("evaluate")
+def predict_evaluate(workspace: WorkspaceOpt = Path(".")) -> None:
+    """Check the models on held-out data: CLV holdout, churn CV, recommendation hit-rate."""
+    import datetime as dt
+
+    from cxkit.predict import hit_rate, holdout_check, predict_churn, purchases
+    from cxkit.store import Workspace
+
+    with Workspace(workspace) as ws:
+        last = ws.table("orders").ts.max().to_pandas()
+        cal_end = (last - dt.timedelta(days=90)).to_pydatetime()
+        by, stats = holdout_check(ws, cal_end)
+        churn = predict_churn(ws)
+        hits = hit_rate(purchases(ws))
+    _emit(
+        by, "table", None, title=f"BG/NBD holdout after {cal_end:%Y-%m-%d}: purchases per customer"
+    )
+    console.print(
+        f"Holdout purchases: predicted {stats['predicted_total']:,.0f}, actual "
+        f"{stats['actual_total']:,.0f} (ratio {stats['ratio']:.2f}), r = {stats['correlation']:.2f}"
+    )
+    console.print(f"Churn: {churn.report.summary()}")
+    _emit(churn.report.deciles, "table", None, title="Churn by decile of predicted risk")
+    console.print(
+        f"Recommendations, hit-rate@{hits.k} on {hits.customers:,} held-out last orders: "
+        f"item-item {hits.item_item:.1%}, popularity {hits.popularity:.1%}"
+    )
+
+
 @app.command()
 def init(path: Annotated[Path, typer.Argument(help="Folder to create.")] = Path(".")) -> None:
     """Create an empty workspace (cx.toml and cx.duckdb with the canonical tables)."""
@@ -479,11 +639,13 @@ def demo(
     _voice(path)
     _headlines(path)
     _journeys(path)
+    _predict(path, top=5)
     console.print(
         f"Next: [bold]cx metrics show csat -w {path} --by touchpoint[/bold], "
         f"[bold]cx metrics show frt -w {path} --by agent[/bold], "
         f"[bold]cx journeys painpoints -w {path}[/bold], [bold]cx voice themes -w {path}[/bold], "
         f"[bold]cx voice empathy -w {path} --segment premium[/bold], "
+        f"[bold]cx predict outreach -w {path} --top 100[/bold], "
         f"[bold]cx quarantine -w {path}[/bold]"
     )
 

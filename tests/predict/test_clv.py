@@ -11,8 +11,13 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from cxkit.errors import ModelError
-from cxkit.predict import BGNBD, GammaGamma, calibration_holdout, customer_lifetime_value
-from cxkit.predict import rfm_summary
+from cxkit.predict import (
+    BGNBD,
+    GammaGamma,
+    calibration_holdout,
+    customer_lifetime_value,
+    rfm_summary,
+)
 
 # Fader, Hardie and Lee (2005); Fader and Hardie (2013): fitted on the CDNOW sample.
 PUBLISHED_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
@@ -151,7 +156,10 @@ def test_calibration_holdout_agrees_with_lifetimes(master, lifetimes):
     ours = calibration_holdout(orders, cal_end, end).to_pandas()
     ours = ours.set_index("customer_id").sort_index()
     peer = lifetimes.utils.calibration_and_holdout_data(
-        master, "customer_id", "ts", calibration_period_end=cal_end,
+        master,
+        "customer_id",
+        "ts",
+        calibration_period_end=cal_end,
         observation_period_end=end,
         monetary_value_col="amount",
     ).sort_index()

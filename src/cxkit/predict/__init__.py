@@ -1,19 +1,56 @@
-"""Prediction and action: CLV, churn risk, segments and personas, outreach, recommendations."""
+"""Prediction and action: CLV, churn risk, segments and personas, outreach, recommendations.
+
+Estimators follow scikit-learn's conventions (hyper-parameters in ``__init__``, ``fit``
+returns ``self``, learned attributes end in ``_``). :func:`refresh` fits them all on a
+workspace and stores ``customer_scores``, ``personas``, ``recommendations`` and ``outreach``.
+"""
 
 from __future__ import annotations
 
+from cxkit.predict._churn import ChurnModel, ChurnReport, cross_validated_risk, evaluate_churn
 from cxkit.predict._clv import BGNBD, GammaGamma, customer_lifetime_value
+from cxkit.predict._features import FEATURE_LABELS, customer_features
+from cxkit.predict._outreach import ACTIONS, outreach_list
+from cxkit.predict._personas import Persona, persona_cards
+from cxkit.predict._recommend import HitRate, ItemRecommender, hit_rate, purchases
+from cxkit.predict._refresh import PredictReport, detractors, refresh
 from cxkit.predict._rfm import calibration_holdout, purchase_days, rfm_summary
+from cxkit.predict._risk import ChurnResult, churn_training_set, predict_churn
+from cxkit.predict._segments import RFM_SEGMENTS, Segmenter, behaviour, rfm_scores
 from cxkit.predict._value import ClvResult, holdout_check, predict_clv
 
 __all__ = [
+    "ACTIONS",
     "BGNBD",
+    "FEATURE_LABELS",
+    "RFM_SEGMENTS",
+    "ChurnModel",
+    "ChurnReport",
+    "ChurnResult",
     "ClvResult",
     "GammaGamma",
+    "HitRate",
+    "ItemRecommender",
+    "Persona",
+    "PredictReport",
+    "Segmenter",
+    "behaviour",
     "calibration_holdout",
+    "churn_training_set",
+    "cross_validated_risk",
+    "customer_features",
     "customer_lifetime_value",
+    "detractors",
+    "evaluate_churn",
+    "hit_rate",
     "holdout_check",
+    "outreach_list",
+    "persona_cards",
+    "predict_churn",
     "predict_clv",
     "purchase_days",
+    "purchases",
+    "refresh",
+    "rfm_scores",
     "rfm_summary",
 ]

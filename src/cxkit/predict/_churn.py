@@ -91,7 +91,7 @@ class ChurnModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             random_state=self.random_state,
         )
 
-    def _frame(self, X: Any) -> pd.DataFrame:  # noqa: N803
+    def _frame(self, X: Any) -> pd.DataFrame:
         """Return ``X`` as a frame with the training columns and categories."""
         frame = pd.DataFrame(X).copy()
         if hasattr(self, "feature_names_in_"):
@@ -103,10 +103,12 @@ class ChurnModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 frame[col] = pd.Categorical(frame[col].astype("string"), categories=cats)
         return frame
 
-    def fit(self, X: Any, y: Any) -> ChurnModel:  # noqa: N803
+    def fit(self, X: Any, y: Any) -> ChurnModel:
         """Fit on features ``X`` (a DataFrame) and churn labels ``y`` (1 = churned)."""
         if self.calibration not in ("sigmoid", "isotonic"):
-            raise ModelError(f"calibration must be 'sigmoid' or 'isotonic', not {self.calibration!r}")
+            raise ModelError(
+                f"calibration must be 'sigmoid' or 'isotonic', not {self.calibration!r}"
+            )
         frame = pd.DataFrame(X).copy()
         labels = np.asarray(y).astype(int)
         if len(frame) != len(labels):
@@ -133,16 +135,16 @@ class ChurnModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         }
         return self
 
-    def predict_proba(self, X: Any) -> np.ndarray:  # noqa: N803
+    def predict_proba(self, X: Any) -> np.ndarray:
         """Return calibrated probabilities, columns (stay, churn)."""
         check_is_fitted(self, "model_")
         return np.asarray(self.model_.predict_proba(self._frame(X)))
 
-    def predict(self, X: Any) -> np.ndarray:  # noqa: N803
+    def predict(self, X: Any) -> np.ndarray:
         """Return 1 where the churn probability is at least one half."""
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
-    def contributions(self, X: Any) -> pd.DataFrame:  # noqa: N803
+    def contributions(self, X: Any) -> pd.DataFrame:
         """Return each feature's contribution to each row's log-odds of churning."""
         frame = self._frame(X)
         base = _logit(self.predict_proba(frame)[:, 1])
@@ -160,15 +162,19 @@ class ChurnModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def reasons(
         self,
-        X: Any,  # noqa: N803
+        X: Any,
         *,
         top: int = 3,
         labels: Mapping[str, str] | None = None,
+        risk: Mapping[str, int] | None = None,
     ) -> list[list[str]]:
         """Return up to ``top`` readable reasons per row: the features that raise its risk most.
 
-        ``labels`` maps a feature to a sentence template with ``{v}`` for the value.
+        ``labels`` maps a feature to a sentence template with ``{v}`` for the value. ``risk``
+        maps a feature to the side that is risky (+1 high, -1 low): a contribution from the
+        other side of the typical value is a quirk of the trees, not a reason to give.
         """
+        risk = risk or {}
         frame = self._frame(X)
         contrib = self.contributions(frame)
         values = pd.DataFrame(X).reset_index(drop=True)
@@ -176,18 +182,18 @@ class ChurnModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         out: list[list[str]] = []
         cols = np.array(contrib.columns)
         for i, row in enumerate(contrib.to_numpy()):
-            order = np.argsort(-row)[:top]
-            reasons = []
-            for j in order:
-                if row[j] <= 0.01:
+            reasons: list[str] = []
+            for j in np.argsort(-row):
+                if row[j] <= 0.01 or len(reasons) == top:
                     break
                 col = str(cols[j])
-                v = values.at[i, col]
+                v: Any = values.at[i, col]
+                numeric = isinstance(v, int | float | np.number) and bool(np.isfinite(float(v)))
+                side = risk.get(col, 0)
+                if side and numeric and (float(v) - float(self.reference_[col])) * side <= 0:
+                    continue
                 template = labels.get(col)
-                if template is not None and isinstance(v, int | float) and not pd.isna(v):
-                    reasons.append(template.format(v=v))
-                else:
-                    reasons.append(f"{col} = {v}")
+                reasons.append(template.format(v=v) if template and numeric else f"{col} = {v!s}")
             out.append(reasons)
         return out
 
@@ -241,7 +247,7 @@ def evaluate_churn(y_true: Any, p: Any, *, bins: int = 10) -> ChurnReport:
     )
 
 
-def cross_validated_risk(model: ChurnModel, X: pd.DataFrame, y: Any, folds: int = 5) -> np.ndarray:  # noqa: N803
+def cross_validated_risk(model: ChurnModel, X: pd.DataFrame, y: Any, folds: int = 5) -> np.ndarray:
     """Return out-of-fold churn probabilities from ``folds``-fold stratified CV."""
     split = StratifiedKFold(folds, shuffle=True, random_state=model.random_state)
     return np.asarray(cross_val_predict(model, X, np.asarray(y), cv=split, method="predict_proba"))[

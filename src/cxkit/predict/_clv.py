@@ -78,7 +78,7 @@ class BGNBD(BaseEstimator):  # type: ignore[misc]
     def __init__(self, penalizer: float = 0.0) -> None:
         self.penalizer = penalizer
 
-    def fit(self, frequency: Any, recency: Any, T: Any) -> BGNBD:  # noqa: N803
+    def fit(self, frequency: Any, recency: Any, T: Any) -> BGNBD:
         """Fit by maximum likelihood.
 
         Parameters
@@ -157,17 +157,19 @@ class BGNBD(BaseEstimator):  # type: ignore[misc]
             odds = (a / (b + x - 1)) * ((alpha + big_t) / (alpha + t_x)) ** (r + x)
         return np.where(x > 0, odds, 0.0)
 
-    def predict_proba_alive(self, frequency: Any, recency: Any, T: Any) -> Array:  # noqa: N803
+    def predict_proba_alive(self, frequency: Any, recency: Any, T: Any) -> Array:
         """Return each customer's probability of still being alive at the end of ``T``."""
-        x, t_x, big_t = (_as_array(n, v) for n, v in (("frequency", frequency),
-                                                       ("recency", recency), ("T", T)))
+        x, t_x, big_t = (
+            _as_array(n, v) for n, v in (("frequency", frequency), ("recency", recency), ("T", T))
+        )
         return 1.0 / (1.0 + self._odds_dead(x, t_x, big_t))
 
-    def predict(self, t: float, frequency: Any, recency: Any, T: Any) -> Array:  # noqa: N803
+    def predict(self, t: float, frequency: Any, recency: Any, T: Any) -> Array:
         """Return each customer's expected purchases in the next ``t`` time units."""
         r, alpha, a, b = self._p()
-        x, t_x, big_t = (_as_array(n, v) for n, v in (("frequency", frequency),
-                                                       ("recency", recency), ("T", T)))
+        x, t_x, big_t = (
+            _as_array(n, v) for n, v in (("frequency", frequency), ("recency", recency), ("T", T))
+        )
         z = t / (alpha + big_t + t)
         hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
         head = (a + b + x - 1) / (a - 1)
@@ -263,7 +265,7 @@ def customer_lifetime_value(
     gamma_gamma: GammaGamma,
     frequency: Any,
     recency: Any,
-    T: Any,  # noqa: N803
+    T: Any,
     monetary_value: Any,
     *,
     months: int = 12,

@@ -17,7 +17,7 @@ from cxkit.predict._rfm import purchase_days
 from cxkit.schema import CHANNELS, SCORE_SCALES
 from cxkit.store import TableSource
 
-__all__ = ["FEATURE_LABELS", "customer_features", "last_day"]
+__all__ = ["FEATURE_LABELS", "FEATURE_RISK", "customer_features", "last_day"]
 
 _DAY = 86_400.0
 
@@ -39,6 +39,27 @@ FEATURE_LABELS: dict[str, str] = {
     "negative_texts": "{v:.0f} negative reviews, posts or comments",
     "visits": "{v:.0f} touchpoint visits",
     **{f"share_{c}": f"{{v:.0%}} of visits on {c}" for c in CHANNELS},
+}
+
+
+#: Which way a feature makes churn likelier: +1 higher values, -1 lower values, 0 either.
+#: A reason is only given when the customer's value lies on that side of the typical value.
+FEATURE_RISK: dict[str, int] = {
+    "recency_days": 1,
+    "tenure_days": -1,
+    "purchases": -1,
+    "revenue": -1,
+    "mean_order": -1,
+    "returns": 1,
+    "tickets": 1,
+    "open_tickets": 1,
+    "repeat_contacts": 1,
+    "mean_first_response_h": 1,
+    "mean_resolution_h": 1,
+    "satisfaction": -1,
+    "worst_score": -1,
+    "negative_texts": 1,
+    "visits": -1,
 }
 
 
@@ -131,9 +152,7 @@ def _negative_texts(source: TableSource, at: ir.TimestampValue) -> ir.Table:
     )
 
 
-def _visits(
-    source: TableSource, at: ir.TimestampValue, touchpoints: Sequence[str]
-) -> ir.Table:
+def _visits(source: TableSource, at: ir.TimestampValue, touchpoints: Sequence[str]) -> ir.Table:
     e = source.table("events")
     e = e.filter(e.ts < at)
     n = e.count().cast("float64")

@@ -132,14 +132,14 @@ def _themes(source: TableSource, seg: ibis.Table) -> dict[int, list[str]]:
     f = f.mutate(text_table=ibis.literal("feedback"))
     r = source.table("responses").select(text_id="response_id", customer_id="customer_id")
     r = r.mutate(text_table=ibis.literal("responses"))
-    texts = f.union(r).join(tt, ["text_table", "text_id"]).join(th, "theme_id").join(
-        seg, "customer_id"
+    texts = (
+        f.union(r).join(tt, ["text_table", "text_id"]).join(th, "theme_id").join(seg, "customer_id")
     )
     counts = texts.group_by(["segment", "label"]).aggregate(n=texts.count()).to_pandas()
-    return {
-        int(s): g.sort_values("n", ascending=False).label.head(3).tolist()
-        for s, g in counts.groupby("segment")
-    }
+    if counts.empty:
+        return {}
+    # Themes this segment raises more than others do, not the ones everybody raises.
+    return _lift(counts.pivot_table("n", "segment", "label", fill_value=0), 3)
 
 
 def _pains(source: TableSource, seg: ibis.Table) -> dict[int, list[str]]:

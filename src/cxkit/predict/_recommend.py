@@ -93,9 +93,11 @@ class ItemRecommender:
             candidates = fallback
         else:
             sim = mine.join(self.similar_, mine.item == self.similar_.item_a)
-            scored = sim.group_by(["customer_id", "item_b"]).aggregate(
-                score=sim.similarity.sum()
-            ).rename(item="item_b")
+            scored = (
+                sim.group_by(["customer_id", "item_b"])
+                .aggregate(score=sim.similarity.sum())
+                .rename(item="item_b")
+            )
             candidates = scored.union(fallback)
             candidates = candidates.group_by(["customer_id", "item"]).aggregate(
                 score=candidates.score.max()

@@ -11,7 +11,7 @@ import pandas as pd
 
 from cxkit.errors import ModelError
 from cxkit.predict._churn import ChurnModel, ChurnReport, cross_validated_risk, evaluate_churn
-from cxkit.predict._features import FEATURE_LABELS, customer_features, last_day
+from cxkit.predict._features import FEATURE_LABELS, FEATURE_RISK, customer_features, last_day
 from cxkit.predict._rfm import purchase_days
 from cxkit.store import TableSource
 
@@ -80,16 +80,25 @@ def predict_churn(
             "the churn model needs at least 50 (more history, or a shorter horizon)"
         )
     model = model or ChurnModel()
-    X = features.drop(columns="customer_id")  # noqa: N806
+    X = features.drop(columns="customer_id")
     report = evaluate_churn(labels, cross_validated_risk(model, X, labels))
     model.fit(X, labels)
     current = customer_features(source, now, touchpoints=touchpoints).to_pandas()
-    Xn = current.drop(columns="customer_id")  # noqa: N806
+    Xn = current.drop(columns="customer_id")
     labels_text = {
         **FEATURE_LABELS,
         **{f"visits_{tp}": f"{{v:.0f}} visits to {tp} (a pain point)" for tp in touchpoints},
     }
     scores = current.copy()
     scores.insert(1, "churn_risk", model.predict_proba(Xn)[:, 1])
-    scores.insert(2, "reasons", model.reasons(Xn, top=top_reasons, labels=labels_text))
+    scores.insert(
+        2,
+        "reasons",
+        model.reasons(
+            Xn,
+            top=top_reasons,
+            labels=labels_text,
+            risk={**FEATURE_RISK, **{f"visits_{tp}": 1 for tp in touchpoints}},
+        ),
+    )
     return ChurnResult(model, report, scores, cutoff, horizon_days, tuple(touchpoints))

@@ -114,7 +114,10 @@ def behaviour(source: TableSource) -> ir.Table:
     )
     r = source.table("responses")
     norm = ibis.cases(
-        *[(r.kind == s.kind, (r.score - s.low) / float(s.high - s.low)) for s in SCORE_SCALES.values()],
+        *[
+            (r.kind == s.kind, (r.score - s.low) / float(s.high - s.low))
+            for s in SCORE_SCALES.values()
+        ],
         else_=None,
     )
     sat = r.mutate(norm=norm).group_by("customer_id").aggregate(satisfaction=ibis._.norm.mean())
@@ -157,7 +160,8 @@ class Segmenter(ClusterMixin, BaseEstimator):  # type: ignore[misc]
 
     Examples
     --------
-    >>> X = pd.DataFrame({"visits_web": [9, 8, 9, 0, 1, 0] * 5, "visits_app": [0, 1, 0, 9, 8, 9] * 5})
+    >>> X = pd.DataFrame({"visits_web": [9, 8, 9, 0, 1, 0] * 5,
+    ...                   "visits_app": [0, 1, 0, 9, 8, 9] * 5})
     >>> Segmenter(k_range=(2, 4)).fit(X).k_
     2
     """
@@ -176,7 +180,7 @@ class Segmenter(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self.sample = sample
         self.random_state = random_state
 
-    def _matrix(self, X: pd.DataFrame) -> np.ndarray:  # noqa: N803
+    def _matrix(self, X: pd.DataFrame) -> np.ndarray:
         """Return the unscaled matrix; ``weights_`` holds each column's weight."""
         blocks = []
         weights: list[float] = []
@@ -193,7 +197,9 @@ class Segmenter(ClusterMixin, BaseEstimator):  # type: ignore[misc]
             if col in self.levels_:
                 values = rest[col].astype("string")
                 levels = self.levels_[col]
-                blocks.append(np.column_stack([(values == v).to_numpy(dtype=float) for v in levels]))
+                blocks.append(
+                    np.column_stack([(values == v).to_numpy(dtype=float) for v in levels])
+                )
                 # One text column weighs like one numeric column, however many levels it has.
                 weights += [1.0 / np.sqrt(len(levels))] * len(levels)
                 continue
@@ -206,12 +212,14 @@ class Segmenter(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self.weights_ = np.array(weights)
         return np.hstack(blocks)
 
-    def fit(self, X: Any, y: Any = None) -> Segmenter:  # noqa: N803
+    def fit(self, X: Any, y: Any = None) -> Segmenter:
         """Cluster the rows of ``X`` (a frame of behaviour columns)."""
         frame = pd.DataFrame(X)
         low, high = self.k_range
         if len(frame) < max(high, 10):
-            raise ModelError(f"only {len(frame)} customers to segment; need at least {max(high, 10)}")
+            raise ModelError(
+                f"only {len(frame)} customers to segment; need at least {max(high, 10)}"
+            )
         self.levels_ = {
             c: sorted(frame[c].dropna().astype(str).unique())
             for c in frame.columns
@@ -220,7 +228,9 @@ class Segmenter(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self.fill_ = {
             c: float(np.nanmedian(frame[c].to_numpy(dtype=float)))
             for c in frame.columns
-            if c != "customer_id" and c not in self.levels_ and not c.startswith(("visits_", "items_"))
+            if c != "customer_id"
+            and c not in self.levels_
+            and not c.startswith(("visits_", "items_"))
         }
         self.scaler_ = StandardScaler()
         matrix = self.scaler_.fit_transform(self._matrix(frame)) * self.weights_
@@ -247,7 +257,7 @@ class Segmenter(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self.labels_ = self.model_.labels_
         return self
 
-    def predict(self, X: Any) -> np.ndarray:  # noqa: N803
+    def predict(self, X: Any) -> np.ndarray:
         """Return the nearest segment of each row."""
         check_is_fitted(self, "model_")
         matrix = self.scaler_.transform(self._matrix(pd.DataFrame(X))) * self.weights_

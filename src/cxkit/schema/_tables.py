@@ -346,6 +346,75 @@ VOICE_ALERTS = TableSpec(
     "derived: reputation alerts",
 )
 
+#: Predictions per customer, written by ``cxkit.predict.refresh`` for slicing anywhere.
+CUSTOMER_SCORES = TableSpec(
+    "customer_scores",
+    (
+        _c("customer_id", key=True),
+        _c("churn_risk", "float64", low=0, high=1, description="P(no purchase in the horizon)"),
+        _c("reasons", description="top churn reasons as a JSON list"),
+        _c("p_alive", "float64", low=0, high=1, description="BG/NBD probability still active"),
+        _c("expected_purchases", "float64", description="expected purchases in the horizon"),
+        _c("expected_spend", "float64", description="expected spend in the horizon"),
+        _c("clv", "float64", description="discounted predicted CLV over the horizon"),
+        _c("r", "int64", low=1, high=5, description="recency quintile (5 = most recent)"),
+        _c("f", "int64", low=1, high=5, description="frequency quintile"),
+        _c("m", "int64", low=1, high=5, description="monetary quintile"),
+        _c("rfm_segment", description="champions, loyal, new, promising, at risk..."),
+        _c("segment", "int64", description="behavioural segment number"),
+        _c("persona", description="the segment's persona name"),
+    ),
+    "derived: churn risk, CLV, RFM and segment per customer",
+)
+
+#: One persona card per behavioural segment.
+PERSONA_CARDS = TableSpec(
+    "personas",
+    (
+        _c("segment", "int64", key=True),
+        _c("name", required=True),
+        _c("customers", "int64"),
+        _c("share", "float64"),
+        _c("mean_revenue", "float64"),
+        _c("mean_clv", "float64"),
+        _c("churn_risk", "float64"),
+        _c("channels", description="preferred channels, comma separated"),
+        _c("touchpoints", description="preferred touchpoints, comma separated"),
+        _c("categories", description="preferred categories, comma separated"),
+        _c("themes", description="most frequent themes, comma separated"),
+        _c("pain_points", description="touchpoints with most negative feedback"),
+    ),
+    "derived: persona cards",
+)
+
+#: Next-best products per customer.
+RECOMMENDATIONS = TableSpec(
+    "recommendations",
+    (
+        _c("customer_id", key=True),
+        _c("rank", "int64", key=True),
+        _c("item", required=True),
+        _c("score", "float64"),
+    ),
+    "derived: cross-sell recommendations",
+)
+
+#: Who to contact first, why, and with what.
+OUTREACH = TableSpec(
+    "outreach",
+    (
+        _c("rank", "int64", key=True),
+        _c("customer_id", required=True),
+        _c("value_at_risk", "float64", description="churn risk x CLV"),
+        _c("churn_risk", "float64"),
+        _c("clv", "float64"),
+        _c("reasons", description="churn reasons as a JSON list"),
+        _c("action", description="suggested action"),
+        _c("offer", description="recommended product to offer"),
+    ),
+    "derived: proactive outreach list",
+)
+
 #: Tables the store creates besides the canonical ones: system and derived tables.
 SYSTEM_TABLES: dict[str, TableSpec] = {
     t.name: t
@@ -358,6 +427,10 @@ SYSTEM_TABLES: dict[str, TableSpec] = {
         TEXT_THEMES,
         THEME_EDITS,
         VOICE_ALERTS,
+        CUSTOMER_SCORES,
+        PERSONA_CARDS,
+        RECOMMENDATIONS,
+        OUTREACH,
     )
 }
 
