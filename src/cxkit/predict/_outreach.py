@@ -66,7 +66,7 @@ def outreach_list(
     ['b', 'win-back offer with a recommended product']
     ['a', 'close the open ticket and follow up personally']
     """
-    table = scores.copy()
+    table = scores.dropna(subset=["churn_risk"]).copy()
     table["value_at_risk"] = table.churn_risk * table.clv.fillna(0).clip(lower=0)
     table["detractor"] = table.customer_id.isin(detractors or set())
     table["pain_visits"] = table[list(pain_columns)].sum(axis=1) if pain_columns else 0

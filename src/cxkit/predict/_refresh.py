@@ -79,7 +79,7 @@ def refresh(
             on="customer_id",
             how="left",
         )
-        .merge(segments, on="customer_id", how="left")
+        .merge(segments, on="customer_id", how="outer")
     )
     personas = persona_cards(ws, segments, scores[["customer_id", "clv", "churn_risk"]])
     names = {p.segment: p.name for p in personas}
