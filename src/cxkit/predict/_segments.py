@@ -137,7 +137,8 @@ class Segmenter(ClusterMixin, BaseEstimator):  # type: ignore[misc]
 
     An elbow is a k whose own cluster removed at least ``elbow`` times the spread (k-means
     inertia) that one more cluster would remove; past it, extra clusters split groups rather
-    than find them. Groups often nest (three broad kinds of customer, some of which split in
+    than find them; and its cluster must remove at least 2% of the spread of the data taken
+    as one cluster. Groups often nest (three broad kinds of customer, some of which split in
     two), so there can be several elbows: the largest k among them is kept, the finest
     grouping that is still a real one. Without any elbow, the k with the largest ratio.
 
@@ -160,10 +161,12 @@ class Segmenter(ClusterMixin, BaseEstimator):  # type: ignore[misc]
 
     Examples
     --------
-    >>> X = pd.DataFrame({"visits_web": [9, 8, 9, 0, 1, 0] * 5,
-    ...                   "visits_app": [0, 1, 0, 9, 8, 9] * 5})
-    >>> Segmenter(k_range=(2, 4)).fit(X).k_
-    2
+    >>> rng = np.random.default_rng(0)
+    >>> web, app = rng.poisson(9, 40), rng.poisson(1, 40)
+    >>> X = pd.DataFrame({"visits_web": np.r_[web, app], "visits_app": np.r_[app, web]})
+    >>> labels = Segmenter(n_clusters=2).fit(X).labels_
+    >>> int((labels[:40] == labels[0]).sum()), int((labels[40:] != labels[0]).sum())
+    (39, 39)
     """
 
     def __init__(
@@ -242,7 +245,9 @@ class Segmenter(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         else:
             gain = {k: self.inertias_[k - 1] - self.inertias_[k] for k in ks[1:]}
             ratio = {k: gain[k] / max(gain[k + 1], 1e-12) for k in range(low, high + 1)}
-            elbows = [k for k, r in ratio.items() if r >= self.elbow]
+            # An elbow must also matter: its cluster removes 2% or more of the total spread.
+            total = self.inertias_[ks[0]] if ks[0] == 1 else max(self.inertias_.values())
+            elbows = [k for k, r in ratio.items() if r >= self.elbow and gain[k] >= 0.02 * total]
             k = max(elbows) if elbows else max(ratio, key=ratio.__getitem__)
         self.model_ = models[k]
         self.silhouette_ = float(
