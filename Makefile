@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/journeys.py
 	$(BIN)/python bench/voice_eval.py
 	$(BIN)/python bench/voice.py
+	$(BIN)/python bench/clv.py
 
 clean:
 	rm -rf $(VENV) demo bench/out .pytest_cache .mypy_cache .ruff_cache
