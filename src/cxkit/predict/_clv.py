@@ -49,10 +49,13 @@ def _maximise(
     return params, -float(res.fun), int(res.nit)
 
 
-def _by_count(x: Array) -> tuple[Array, Array]:
-    """Return the distinct purchase counts and each customer's index into them."""
-    counts, inverse = np.unique(x, return_inverse=True)
-    return counts, inverse
+def _customers(frequency: Any, recency: Any, T: Any) -> tuple[Array, Array, Array]:
+    """Return frequency, recency and T as checked float arrays."""
+    return (
+        _as_array("frequency", frequency),
+        _as_array("recency", recency),
+        _as_array("T", T),
+    )
 
 
 class BGNBD(BaseEstimator):  # type: ignore[misc]
@@ -90,9 +93,7 @@ class BGNBD(BaseEstimator):  # type: ignore[misc]
         T
             Time from the first purchase to the end of the observation period.
         """
-        x = _as_array("frequency", frequency)
-        t_x = _as_array("recency", recency)
-        big_t = _as_array("T", T)
+        x, t_x, big_t = _customers(frequency, recency, T)
         if not len(x) == len(t_x) == len(big_t):
             raise ModelError("frequency, recency and T must have the same length")
         if (t_x > big_t + 1e-9).any():
@@ -100,7 +101,7 @@ class BGNBD(BaseEstimator):  # type: ignore[misc]
         if not len(x) or (x == 0).all():
             raise ModelError("no repeat purchases to learn from; expected some frequency > 0")
         n = len(x)
-        counts, inv = _by_count(x)
+        counts, inv = np.unique(x, return_inverse=True)
         rep = x > 0
         # Non-repeaters only need T; repeaters need the two-term mixture.
         t0 = big_t[~rep]
@@ -159,17 +160,13 @@ class BGNBD(BaseEstimator):  # type: ignore[misc]
 
     def predict_proba_alive(self, frequency: Any, recency: Any, T: Any) -> Array:
         """Return each customer's probability of still being alive at the end of ``T``."""
-        x, t_x, big_t = (
-            _as_array(n, v) for n, v in (("frequency", frequency), ("recency", recency), ("T", T))
-        )
+        x, t_x, big_t = _customers(frequency, recency, T)
         return 1.0 / (1.0 + self._odds_dead(x, t_x, big_t))
 
     def predict(self, t: float, frequency: Any, recency: Any, T: Any) -> Array:
         """Return each customer's expected purchases in the next ``t`` time units."""
         r, alpha, a, b = self._p()
-        x, t_x, big_t = (
-            _as_array(n, v) for n, v in (("frequency", frequency), ("recency", recency), ("T", T))
-        )
+        x, t_x, big_t = _customers(frequency, recency, T)
         z = t / (alpha + big_t + t)
         hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
         head = (a + b + x - 1) / (a - 1)
@@ -217,7 +214,7 @@ class GammaGamma(BaseEstimator):  # type: ignore[misc]
         x, m = x[keep], m[keep]
         if len(x) < 3:
             raise ModelError("fewer than 3 customers with repeat purchases and spend > 0")
-        counts, inv = _by_count(x)
+        counts, inv = np.unique(x, return_inverse=True)
         log_m, log_x = np.log(m), np.log(x)
         pen = self.penalizer
 

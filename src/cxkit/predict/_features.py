@@ -12,14 +12,21 @@ from collections.abc import Sequence
 
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 
-from cxkit.predict._rfm import purchase_days
+from cxkit.predict._rfm import _days_between, purchase_days
 from cxkit.schema import CHANNELS, SCORE_SCALES
 from cxkit.store import TableSource
 
-__all__ = ["FEATURE_LABELS", "FEATURE_RISK", "customer_features", "last_day"]
+__all__ = [
+    "FEATURE_LABELS",
+    "FEATURE_RISK",
+    "customer_features",
+    "join_customers",
+    "last_day",
+    "satisfaction",
+]
 
-_DAY = 86_400.0
 
 #: How each feature reads in a churn reason; ``{v}`` is the customer's value.
 FEATURE_LABELS: dict[str, str] = {
@@ -65,19 +72,24 @@ FEATURE_RISK: dict[str, int] = {
 
 def last_day(source: TableSource) -> dt.datetime:
     """Return the day after the last order: the default 'now' of a workspace."""
-    import pandas as pd
-
     last = source.table("orders").ts.max().to_pandas()
     if last is None or pd.isna(last):
         return dt.datetime.now(dt.UTC).replace(tzinfo=None)
     return (pd.Timestamp(last).normalize() + pd.Timedelta(days=1)).to_pydatetime()
 
 
-def _days(later: ir.TimestampValue, earlier: ir.TimestampValue) -> ir.FloatingValue:
-    return (later.epoch_seconds() - earlier.epoch_seconds()).cast("float64") / _DAY
+def satisfaction(responses: ir.Table) -> ir.FloatingValue:
+    """Return each survey answer on a 0-1 scale (its kind's low = 0, high = 1)."""
+    return ibis.cases(
+        *[
+            (responses.kind == s.kind, (responses.score - s.low) / float(s.high - s.low))
+            for s in SCORE_SCALES.values()
+        ],
+        else_=None,
+    )
 
 
-def _join(left: ir.Table, right: ir.Table) -> ir.Table:
+def join_customers(left: ir.Table, right: ir.Table) -> ir.Table:
     """Left-join ``right`` on ``customer_id``, keeping one key column."""
     joined = left.left_join(right, "customer_id")
     return joined.drop(*[c for c in joined.columns if c.endswith("_right")])
@@ -94,11 +106,11 @@ def _purchases(source: TableSource, at: ir.TimestampValue) -> ir.Table:
     returned = o.group_by("customer_id").aggregate(
         returns=(o.status == "returned").cast("int64").sum()
     )
-    per = _join(per, returned)
+    per = join_customers(per, returned)
     return per.select(
         "customer_id",
-        recency_days=_days(at, per.last),
-        tenure_days=_days(at, per.first),
+        recency_days=_days_between(at, per.last),
+        tenure_days=_days_between(at, per.first),
         purchases=per.purchases.cast("float64"),
         revenue=per.revenue,
         mean_order=per.revenue / per.purchases,
@@ -126,14 +138,7 @@ def _support(source: TableSource, at: ir.TimestampValue) -> ir.Table:
 def _scores(source: TableSource, at: ir.TimestampValue) -> ir.Table:
     r = source.table("responses")
     r = r.filter(r.ts < at)
-    norm = ibis.cases(
-        *[
-            (r.kind == s.kind, (r.score - s.low) / float(s.high - s.low))
-            for s in SCORE_SCALES.values()
-        ],
-        else_=None,
-    )
-    r = r.mutate(norm=norm)
+    r = r.mutate(norm=satisfaction(r))
     return r.group_by("customer_id").aggregate(satisfaction=r.norm.mean(), worst_score=r.norm.min())
 
 
@@ -197,5 +202,5 @@ def customer_features(
         _negative_texts(source, at_value),
         _visits(source, at_value, touchpoints),
     ):
-        table = _join(table, part)
+        table = join_customers(table, part)
     return table.mutate(**{c: table[c].fill_null(0.0) for c in table.columns if c in counts})

@@ -56,7 +56,7 @@ def _lift(per_segment: pd.DataFrame, top: int) -> dict[int, list[str]]:
     }
 
 
-def _name(row: pd.Series, value_rank: float, freq_rank: float, channel: str, category: str) -> str:
+def _name(value_rank: float, freq_rank: float, channel: str, category: str) -> str:
     value = "high-value" if value_rank >= 0.67 else "budget" if value_rank < 0.34 else "mid-value"
     habit = "frequent" if freq_rank >= 0.67 else "occasional" if freq_rank < 0.34 else "regular"
     return f"{value.capitalize()} {habit} {channel}-first {category} buyers"
@@ -85,7 +85,10 @@ def persona_cards(
     items = items.join(seg, "customer_id")
     by_cat = items.group_by(["segment", "category"]).aggregate(n=items.count()).to_pandas()
     revenue = o.join(seg, "customer_id")
-    rev = revenue.group_by("segment").aggregate(revenue=revenue.amount.sum()).to_pandas()
+    rev = revenue.group_by("segment").aggregate(
+        revenue=revenue.amount.sum(), orders=revenue.count()
+    )
+    rev = rev.to_pandas().set_index("segment")
     themes = _themes(source, seg)
     pains = _pains(source, seg)
     table = segments.copy()
@@ -95,9 +98,8 @@ def persona_cards(
     channels = _lift(by_channel.pivot_table("n", "segment", "channel", fill_value=0), 2)
     touchpoints = _lift(by_tp.pivot_table("n", "segment", "touchpoint", fill_value=0), 3)
     categories = _lift(by_cat.pivot_table("n", "segment", "category", fill_value=0), 2)
-    mean_rev = rev.set_index("segment").revenue.reindex(size.index).fillna(0) / size
-    freq = o.join(seg, "customer_id").group_by("segment").aggregate(n=ibis._.count()).to_pandas()
-    per_cust_orders = freq.set_index("segment").n.reindex(size.index).fillna(0) / size
+    mean_rev = rev.revenue.reindex(size.index).fillna(0) / size
+    per_cust_orders = rev.orders.reindex(size.index).fillna(0) / size
     value_rank = mean_rev.rank(pct=True)
     freq_rank = per_cust_orders.rank(pct=True)
     out = []
@@ -108,7 +110,7 @@ def persona_cards(
         out.append(
             Persona(
                 segment=int(s),
-                name=_name(rows, value_rank[s], freq_rank[s], ch[0], cat[0]),
+                name=_name(value_rank[s], freq_rank[s], ch[0], cat[0]),
                 customers=int(size[s]),
                 share=float(size[s] / size.sum()),
                 mean_revenue=float(mean_rev[s]),

@@ -23,9 +23,9 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from cxkit.errors import ModelError
-from cxkit.predict._features import last_day
-from cxkit.predict._rfm import purchase_days
-from cxkit.schema import CHANNELS, SCORE_SCALES
+from cxkit.predict._features import join_customers, last_day, satisfaction
+from cxkit.predict._rfm import _days_between, purchase_days
+from cxkit.schema import CHANNELS
 from cxkit.store import TableSource
 
 __all__ = ["RFM_SEGMENTS", "Segmenter", "behaviour", "rfm_scores"]
@@ -59,9 +59,7 @@ def rfm_scores(source: TableSource, at: dt.datetime | None = None) -> ir.Table:
     per = days.group_by("customer_id").aggregate(
         last=days.day.max(), purchases=days.count(), revenue=days.amount.sum()
     )
-    per = per.mutate(
-        recency_days=(at_value.epoch_seconds() - per.last.epoch_seconds()).cast("float64") / 86400
-    )
+    per = per.mutate(recency_days=_days_between(at_value, per.last))
     # ntile is 0-based in Ibis; the most recent, most frequent and biggest spenders get 5.
     scored = per.mutate(
         r=(ibis.ntile(5).over(order_by=ibis.desc(per.recency_days)) + 1).cast("int64"),
@@ -113,19 +111,15 @@ def behaviour(source: TableSource) -> ir.Table:
         social_posts=(f.source == "social").cast("float64").sum()
     )
     r = source.table("responses")
-    norm = ibis.cases(
-        *[
-            (r.kind == s.kind, (r.score - s.low) / float(s.high - s.low))
-            for s in SCORE_SCALES.values()
-        ],
-        else_=None,
+    sat = (
+        r.mutate(norm=satisfaction(r))
+        .group_by("customer_id")
+        .aggregate(satisfaction=ibis._.norm.mean())
     )
-    sat = r.mutate(norm=norm).group_by("customer_id").aggregate(satisfaction=ibis._.norm.mean())
     c = source.table("customers").select("customer_id", tier="segment")
     table = orders
     for part in (c, visits, per_item, posts, sat):
-        joined = table.left_join(part, "customer_id")
-        table = joined.drop(*[col for col in joined.columns if col.endswith("_right")])
+        table = join_customers(table, part)
     counts = [col for col in table.columns if col.startswith(("visits_", "items_"))]
     return table.mutate(
         **{col: table[col].fill_null(0.0) for col in [*counts, "social_posts"]}
@@ -183,8 +177,8 @@ class Segmenter(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self.sample = sample
         self.random_state = random_state
 
-    def _matrix(self, X: pd.DataFrame) -> np.ndarray:
-        """Return the unscaled matrix; ``weights_`` holds each column's weight."""
+    def _matrix(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Return the unscaled matrix and each column's weight."""
         blocks = []
         weights: list[float] = []
         for prefix in ("visits_", "items_"):
@@ -212,8 +206,7 @@ class Segmenter(ClusterMixin, BaseEstimator):  # type: ignore[misc]
             v = np.where(np.isnan(v), self.fill_[col], v)
             blocks.append(v[:, None])
             weights.append(1.0)
-        self.weights_ = np.array(weights)
-        return np.hstack(blocks)
+        return np.hstack(blocks), np.array(weights)
 
     def fit(self, X: Any, y: Any = None) -> Segmenter:
         """Cluster the rows of ``X`` (a frame of behaviour columns)."""
@@ -236,7 +229,8 @@ class Segmenter(ClusterMixin, BaseEstimator):  # type: ignore[misc]
             and not c.startswith(("visits_", "items_"))
         }
         self.scaler_ = StandardScaler()
-        matrix = self.scaler_.fit_transform(self._matrix(frame)) * self.weights_
+        raw, self.weights_ = self._matrix(frame)
+        matrix = self.scaler_.fit_transform(raw) * self.weights_
         ks = [self.n_clusters] if self.n_clusters else list(range(max(low - 1, 1), high + 2))
         models = {k: KMeans(k, n_init=10, random_state=self.random_state).fit(matrix) for k in ks}
         self.inertias_ = {k: float(m.inertia_) for k, m in models.items()}
@@ -265,5 +259,5 @@ class Segmenter(ClusterMixin, BaseEstimator):  # type: ignore[misc]
     def predict(self, X: Any) -> np.ndarray:
         """Return the nearest segment of each row."""
         check_is_fitted(self, "model_")
-        matrix = self.scaler_.transform(self._matrix(pd.DataFrame(X))) * self.weights_
+        matrix = self.scaler_.transform(self._matrix(pd.DataFrame(X))[0]) * self.weights_
         return np.asarray(self.model_.predict(matrix))

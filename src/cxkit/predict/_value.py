@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from cxkit.predict._clv import BGNBD, GammaGamma, customer_lifetime_value
+from cxkit.predict._features import last_day
 from cxkit.predict._rfm import calibration_holdout, rfm_summary
 from cxkit.store import TableSource
 
@@ -23,12 +24,6 @@ class ClvResult:
     gamma_gamma: GammaGamma
     customers: pd.DataFrame
     months: int
-
-
-def _last_day(source: TableSource) -> dt.datetime:
-    o = source.table("orders")
-    last = o.ts.max().to_pandas()
-    return pd.Timestamp(last).normalize().to_pydatetime()
 
 
 def predict_clv(
@@ -83,7 +78,7 @@ def holdout_check(
     group is ``max_frequency`` and more) and summary figures: total predicted and actual
     purchases, their ratio, mean absolute error per customer and the correlation.
     """
-    end = end or _last_day(source)
+    end = end or last_day(source) - dt.timedelta(days=1)
     data = calibration_holdout(source.table("orders"), calibration_end, end).to_pandas()
     bg = BGNBD().fit(data.frequency, data.recency, data["T"])
     data["predicted"] = bg.predict(
