@@ -58,9 +58,6 @@ def _progress(description: str) -> Iterator[Callable[[str, int, int], None]]:
 metrics_app = typer.Typer(help="CX metrics: list the registry, show a metric sliced any way.")
 app.add_typer(metrics_app, name="metrics")
 
-#: Headline metrics shown by `cx demo` and the overview: (metric, measure columns).
-HEADLINES = ("nps", "csat", "ces", "frt", "art", "fcr", "churn", "clv", "conversion")
-
 
 @metrics_app.command("list")
 def metrics_list() -> None:
@@ -640,6 +637,7 @@ def demo(
     _headlines(path)
     _journeys(path)
     _predict(path, top=5)
+    _demo_admin(path)
     console.print(
         f"Next: [bold]cx metrics show csat -w {path} --by touchpoint[/bold], "
         f"[bold]cx metrics show frt -w {path} --by agent[/bold], "
@@ -648,11 +646,29 @@ def demo(
         f"[bold]cx predict outreach -w {path} --top 100[/bold], "
         f"[bold]cx quarantine -w {path}[/bold]"
     )
+    console.print(
+        f"Dashboard: run [bold]cx serve {path}[/bold], open http://127.0.0.1:8000 and sign in "
+        f"as [bold]{DEMO_ADMIN[0]}[/bold] with password [bold]{DEMO_ADMIN[1]}[/bold] "
+        "(demo only: change it with `cx users add`)."
+    )
+
+
+#: The demo workspace's admin login, printed by `cx demo` (never used outside the demo).
+DEMO_ADMIN = ("admin", "cxkit-demo")
+
+
+def _demo_admin(path: Path) -> None:
+    """Give the demo workspace its admin user."""
+    from cxkit.store import Workspace
+    from cxkit.web import add_user
+
+    with Workspace(path) as ws:
+        add_user(ws, *DEMO_ADMIN, role="admin")
 
 
 def _headlines(path: Path) -> None:
     """Print the headline metrics of a workspace, one line each."""
-    from cxkit.metrics import REGISTRY, compute
+    from cxkit.metrics import HEADLINES, REGISTRY, compute
     from cxkit.store import Workspace
 
     out = Table("metric", "value", "unit", "n", "detail", title="Headline metrics")
@@ -722,6 +738,80 @@ def _journeys(path: Path) -> None:
         out.add_row(str(r.rank), str(r.touchpoint), f"{r.revenue_at_risk:,.0f}", str(r.evidence))
     console.print(out)
     console.print(f"Journey map: [bold]{html}[/bold]")
+
+
+@app.command()
+def serve(
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path("."),
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    rate_limit: Annotated[
+        int, typer.Option(help="Requests per minute per client on survey pages; 0 = off.")
+    ] = 60,
+) -> None:
+    """Serve the dashboard, survey links and the /api/v1 API of WORKSPACE."""
+    from cxkit.web import serve as run
+
+    console.print(f"cxkit on [bold]http://{host}:{port}[/bold] (Ctrl+C stops)")
+    run(workspace, host=host, port=port, rate_limit=rate_limit)
+
+
+users_app = typer.Typer(help="Web app users: admin, analyst or viewer.")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="admin, analyst or viewer.")] = "viewer",
+    workspace: WorkspaceOpt = Path("."),
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="CX_PASSWORD",
+            help="Asked for when not given (or set CX_PASSWORD).",
+        ),
+    ] = "",
+) -> None:
+    """Add a user (or reset one's password and role); the password is stored argon2-hashed."""
+    from cxkit.store import Workspace
+    from cxkit.web import add_user
+
+    with Workspace(workspace) as ws:
+        user = add_user(ws, username, password, role)
+    console.print(f"User [bold]{user.username}[/bold] saved as {user.role}.")
+
+
+@users_app.command("list")
+def users_list(workspace: WorkspaceOpt = Path(".")) -> None:
+    """List users and roles."""
+    from cxkit.store import Workspace
+
+    with Workspace(workspace) as ws:
+        frame = ws.table("users").select("username", "role", "created_at").to_pandas()
+    _emit(frame, "table", None, title="Users")
+
+
+keys_app = typer.Typer(help="API keys for other systems, scoped to ingest or read.")
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("add")
+def keys_add(
+    scope: Annotated[str, typer.Option(help="ingest (write records) or read (metrics).")],
+    label: Annotated[str, typer.Option(help="What the key is for.")] = "",
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Create an API key; it is printed once and stored only as a hash."""
+    from cxkit.store import Workspace
+    from cxkit.web import add_api_key
+
+    with Workspace(workspace) as ws:
+        key = add_api_key(ws, scope, label)
+    console.print(key, highlight=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -7,6 +7,8 @@ The tree::
     ├── WorkspaceError                    a workspace that cannot be opened or written
     │   └── UnknownTable (KeyError)       a table name outside the canonical model
     ├── ModelError (ValueError)            data a model cannot learn from, or a failed fit
+    ├── SurveyError (ValueError)           a bad survey definition, answer or invitation token
+    ├── AuthError                          a bad login, password, role or API key
     └── IngestError                       a file that cannot be ingested at all
         ├── UnreadableFile (ValueError)   wrong encoding, not a CSV, empty, missing file
         ├── MissingColumn (ValueError)    a required column absent from the file or mapping
@@ -26,6 +28,8 @@ __all__ = [
     "MappingError",
     "MissingColumn",
     "ModelError",
+    "SurveyError",
+    "AuthError",
     "UnknownTable",
     "UnreadableFile",
     "WorkspaceError",
@@ -79,3 +83,11 @@ class MappingError(IngestError, ValueError):
 
 class ModelError(CxError, ValueError):
     """Data a model cannot be fitted on, or a fit that failed to converge."""
+
+
+class SurveyError(CxError, ValueError):
+    """A survey that cannot be defined, or an answer or invitation that cannot be taken."""
+
+
+class AuthError(CxError):
+    """A user, role, password or API key that cannot be accepted."""

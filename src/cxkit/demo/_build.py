@@ -39,6 +39,7 @@ from cxkit.errors import WorkspaceError
 from cxkit.ingest import ingest
 from cxkit.schema import CHANNELS
 from cxkit.store import Workspace
+from cxkit.surveys import create_survey
 
 __all__ = ["DemoReport", "build_demo"]
 
@@ -399,7 +400,32 @@ def build_demo(
             quarantined += result.rows_quarantined
             if progress:
                 progress(f"ingested {table}", n_chunks + j + 1, steps)
+        _define_surveys(ws)
         counts = ws.counts()
     return DemoReport(
         folder, counts, read, stored, quarantined, time.perf_counter() - started, truth_path, truth
     )
+
+
+#: The demo's surveys: id -> (name, follow-up question, anonymous link allowed).
+DEMO_SURVEYS = {
+    "nps-relationship": ("Relationship NPS", "What is the main reason for your score?", True),
+    "csat-support": ("Support satisfaction", "What could we have done better?", False),
+    "ces-support": ("Support effort", None, False),
+    "csat-delivery": ("Delivery satisfaction", "Tell us about your delivery.", False),
+}
+
+
+def _define_surveys(ws: Workspace) -> None:
+    """Define the surveys whose answers the demo's responses are."""
+    r = ws.table("responses")
+    for row in r.select("survey_id", "kind").distinct().to_pyarrow().to_pylist():
+        name, follow_up, anonymous = DEMO_SURVEYS.get(row["survey_id"], (row["survey_id"], None, False))
+        create_survey(
+            ws,
+            name,
+            row["kind"],
+            follow_up=follow_up,
+            anonymous=anonymous,
+            survey_id=row["survey_id"],
+        )

@@ -5,5 +5,14 @@ from __future__ import annotations
 from cxkit.ingest._mapping import Mapping, builtin_mappings
 from cxkit.ingest._pipeline import IngestResult, ingest
 from cxkit.ingest._readers import FORMATS
+from cxkit.ingest._records import RecordsResult, ingest_records
 
-__all__ = ["FORMATS", "IngestResult", "Mapping", "builtin_mappings", "ingest"]
+__all__ = [
+    "FORMATS",
+    "IngestResult",
+    "Mapping",
+    "RecordsResult",
+    "builtin_mappings",
+    "ingest",
+    "ingest_records",
+]

@@ -6,7 +6,7 @@ from cxkit.journeys._cases import SegmentView, cases
 from cxkit.journeys._discovery import PATH_SEPARATOR, funnel, transitions, variants
 from cxkit.journeys._figures import funnel_figure, journey_map_figure, sankey_figure, write_html
 from cxkit.journeys._painpoints import emotion_curve, pain_points
-from cxkit.journeys._report import write_journey_map
+from cxkit.journeys._report import journey_figures, write_journey_map
 from cxkit.journeys._rework import loops, ping_pong, unnecessary_steps
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "emotion_curve",
     "funnel",
     "funnel_figure",
+    "journey_figures",
     "journey_map_figure",
     "loops",
     "pain_points",

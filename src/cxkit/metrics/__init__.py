@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from cxkit.metrics import _definitions  # noqa: F401  (registers the metrics)
 from cxkit.metrics._engine import PERIODS, compare, compute
-from cxkit.metrics._registry import REGISTRY, Metric, Params, get_metric
+from cxkit.metrics._registry import HEADLINES, REGISTRY, Metric, Params, get_metric
 from cxkit.metrics._retention import cohort_retention
 
 __all__ = [
+    "HEADLINES",
     "PERIODS",
     "REGISTRY",
     "Metric",

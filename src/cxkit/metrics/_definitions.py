@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ibis.expr.types as ir
 
-from cxkit.metrics._registry import Measures, Metric, register
+from cxkit.metrics._registry import Measures, Metric, Params, register
 from cxkit.metrics._retention import churn_source
 from cxkit.metrics._sources import (
     CUSTOMER_DIMS,
@@ -18,6 +18,7 @@ from cxkit.metrics._sources import (
     social_mentions,
     tickets,
 )
+from cxkit.store import TableSource
 
 __all__: list[str] = []
 
@@ -93,6 +94,12 @@ def _duration(col: str) -> Measures:
         }
 
     return measures
+
+
+def _ticket_csat(src: TableSource, params: Params) -> ir.Table:
+    """Tickets with a CSAT answer, the answer as ``score`` (so CSAT's measures apply)."""
+    t = tickets(src, params)
+    return t.filter(t.csat.notnull()).mutate(score=t.csat)
 
 
 def _fcr(t: ir.Table) -> dict[str, ir.Value]:
@@ -183,6 +190,18 @@ for metric in (
         responses("ces"),
         _ces,
         _RESPONSE_DIMS,
+    ),
+    Metric(
+        "support_csat",
+        "Support satisfaction",
+        "% of tickets' CSAT answers 4-5 on the 1-5 scale (Wilson 95% interval), by agent or "
+        "channel; also the mean score",
+        "%",
+        "higher",
+        ("tickets",),
+        _ticket_csat,
+        _csat,
+        _TICKET_DIMS,
     ),
     Metric(
         "frt",

@@ -17,6 +17,7 @@ from cxkit.errors import ConfigError
 from cxkit.store import TableSource
 
 __all__ = [
+    "HEADLINES",
     "REGISTRY",
     "Measures",
     "Metric",
@@ -64,6 +65,9 @@ class Metric:
 
 
 REGISTRY: dict[str, Metric] = {}
+
+#: The headline metrics shown first by `cx demo`, the dashboard and reports.
+HEADLINES = ("nps", "csat", "ces", "frt", "art", "fcr", "churn", "clv", "conversion")
 
 
 def register(metric: Metric) -> Metric:

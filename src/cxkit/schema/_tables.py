@@ -415,6 +415,75 @@ OUTREACH = TableSpec(
     "derived: proactive outreach list",
 )
 
+#: Survey definitions: what is asked, on which scale, where.
+SURVEYS = TableSpec(
+    "surveys",
+    (
+        _c("survey_id", key=True),
+        _c("name", required=True),
+        _c("kind", required=True, vocabulary="score_kinds"),
+        _c("question", required=True),
+        _c("follow_up", description="optional open question after the score"),
+        _c("touchpoint"),
+        _c("channel", vocabulary="channels"),
+        _c("anonymous", "boolean", description="whether an anonymous link may be shared"),
+        _c("created_at", _TS),
+    ),
+    "survey definitions (NPS, CSAT or CES)",
+)
+
+#: Per-customer invitations; a token is answered once, before it expires.
+INVITATIONS = TableSpec(
+    "invitations",
+    (
+        _c("invitation_id", key=True),
+        _c("survey_id", required=True),
+        _c("customer_id"),
+        _c("ticket_id", description="the resolved ticket that triggered the invitation"),
+        _c("created_at", _TS, required=True),
+        _c("expires_at", _TS, required=True),
+        _c("answered_at", _TS),
+        _c("response_id"),
+    ),
+    "survey invitations",
+)
+
+#: People who may sign in to the web app.
+USERS = TableSpec(
+    "users",
+    (
+        _c("username", key=True),
+        _c("password_hash", required=True, description="argon2id hash"),
+        _c("role", required=True, description="admin, analyst or viewer"),
+        _c("created_at", _TS),
+    ),
+    "web app users",
+)
+
+#: Signed-in sessions; the cookie holds a random token, only its hash is stored.
+SESSIONS = TableSpec(
+    "sessions",
+    (
+        _c("token_hash", key=True),
+        _c("username", required=True),
+        _c("expires_at", _TS, required=True),
+    ),
+    "web app sessions",
+)
+
+#: API keys for other systems; only a hash of the secret is stored.
+API_KEYS = TableSpec(
+    "api_keys",
+    (
+        _c("key_id", key=True),
+        _c("key_hash", required=True, description="SHA-256 of the secret"),
+        _c("scope", required=True, description="ingest or read"),
+        _c("label"),
+        _c("created_at", _TS),
+    ),
+    "API keys",
+)
+
 #: Tables the store creates besides the canonical ones: system and derived tables.
 SYSTEM_TABLES: dict[str, TableSpec] = {
     t.name: t
@@ -431,6 +500,11 @@ SYSTEM_TABLES: dict[str, TableSpec] = {
         PERSONA_CARDS,
         RECOMMENDATIONS,
         OUTREACH,
+        SURVEYS,
+        INVITATIONS,
+        USERS,
+        SESSIONS,
+        API_KEYS,
     )
 }
 

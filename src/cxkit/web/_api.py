@@ -1,0 +1,198 @@
+"""The JSON API, ``/api/v1``: push records (single or batch) and read metrics, with API keys."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader
+from pydantic import BaseModel
+
+from cxkit.errors import ConfigError
+from cxkit.ingest import ingest_records
+from cxkit.metrics import REGISTRY, compare, compute
+from cxkit.surveys import invite_after_tickets
+from cxkit.web._auth import api_key_scope
+from cxkit.web._models import (
+    INGEST_TABLES,
+    RECORD_MODELS,
+    Accepted,
+    Invitation,
+    Rejected,
+    batch_model,
+)
+from cxkit.web._state import State
+
+__all__ = ["router", "validation_error"]
+
+router = APIRouter(prefix="/api/v1")
+_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key from `cx keys add`.")
+
+
+def _state(request: Request) -> State:
+    state: State = request.app.state.cx
+    return state
+
+
+def require_scope(scope: str) -> Callable[..., None]:
+    """A dependency that admits requests carrying an API key with ``scope``."""
+
+    def check(request: Request, key: Annotated[str | None, Security(_KEY)] = None) -> None:
+        if not key:
+            raise HTTPException(401, "an API key is required (header X-API-Key)")
+        found = api_key_scope(_state(request).workspace(), key)
+        if found is None:
+            raise HTTPException(401, "this API key is not valid")
+        if found != scope:
+            raise HTTPException(403, f"this API key has scope {found!r}, not {scope!r}")
+
+    return check
+
+
+def _store(request: Request, table: str, records: list[BaseModel]) -> JSONResponse:
+    state = _state(request)
+    rows = [r.model_dump(exclude_unset=True) for r in records]
+    with state.writing() as ws:
+        result = ingest_records(ws, table, rows)
+        invitations = []
+        if result.rows is not None and table == "tickets":
+            invitations = invite_after_tickets(ws, state.links, result.rows.to_pandas())
+    if result.rejected:
+        body = Rejected(
+            detail=f"nothing stored: {len(result.rejected)} of {len(rows)} records are bad",
+            rejected=[{"record": i, "reason": why} for i, why in result.rejected],  # type: ignore[misc]
+        )
+        return JSONResponse(body.model_dump(), status_code=422)
+    base = str(request.base_url).rstrip("/")
+    accepted = Accepted(
+        table=table,
+        stored=result.stored,
+        invitations=[
+            Invitation(
+                ticket_id=i.ticket_id,
+                customer_id=i.customer_id,
+                url=f"{base}/s/{i.token}",
+                expires_at=i.expires_at,
+            )
+            for i in invitations
+        ],
+    )
+    return JSONResponse(json.loads(accepted.model_dump_json()), status_code=201)
+
+
+def _add_ingest_routes(table: str) -> None:
+    record, batch = RECORD_MODELS[table], batch_model(table)
+    ingest = [Security(require_scope("ingest"))]
+    responses: dict[int | str, dict[str, Any]] = {201: {"model": Accepted}, 422: {"model": Rejected}}
+    after = " A resolved ticket invites its customer to the CSAT survey." if table == "tickets" else ""
+
+    def one(request: Request, body: record) -> JSONResponse:  # type: ignore[valid-type]
+        return _store(request, table, [body])
+
+    def many(request: Request, body: batch) -> JSONResponse:  # type: ignore[valid-type]
+        return _store(request, table, body.records)  # type: ignore[attr-defined]
+
+    router.add_api_route(
+        f"/{table}",
+        one,
+        methods=["POST"],
+        dependencies=ingest,
+        responses=responses,
+        status_code=201,
+        summary=f"Store one {table} record",
+        description=f"Validated by the canonical schema; an existing key is replaced.{after}",
+        tags=["ingest"],
+        operation_id=f"ingest_{table}",
+    )
+    router.add_api_route(
+        f"/{table}/batch",
+        many,
+        methods=["POST"],
+        dependencies=ingest,
+        responses=responses,
+        status_code=201,
+        summary=f"Store a batch of {table} records, all or none",
+        description=f"Any bad record refuses the whole batch, with a reason per record.{after}",
+        tags=["ingest"],
+        operation_id=f"ingest_{table}_batch",
+    )
+
+
+for _table in INGEST_TABLES:
+    _add_ingest_routes(_table)
+
+
+class MetricInfo(BaseModel):
+    """A metric of the registry."""
+
+    name: str
+    description: str
+    formula: str
+    unit: str
+    direction: str
+    dimensions: list[str]
+
+
+@router.get(
+    "/metrics",
+    dependencies=[Security(require_scope("read"))],
+    tags=["metrics"],
+    response_model=list[MetricInfo],
+)
+def list_metrics() -> list[MetricInfo]:
+    """Every metric of the registry, with the dimensions it can be sliced by."""
+    return [
+        MetricInfo(
+            name=m.name,
+            description=m.description,
+            formula=m.formula,
+            unit=m.unit,
+            direction=m.direction,
+            dimensions=["period", *m.dimensions],
+        )
+        for m in REGISTRY.values()
+    ]
+
+
+@router.get("/metrics/{name}", dependencies=[Security(require_scope("read"))], tags=["metrics"])
+def read_metric(
+    request: Request,
+    name: str,
+    by: Annotated[list[str] | None, Query(description="Dimension; repeatable.")] = None,
+    period: Annotated[str | None, Query(description="day, week, month, quarter or year")] = None,
+    change: Annotated[bool, Query(alias="compare", description="Add change vs previous")] = False,
+) -> dict[str, Any]:
+    """Metric ``name`` per group: value, n, the metric's other measures, small-sample flag."""
+    ws = _state(request).workspace()
+    try:
+        if change:
+            expr = compare(ws, name, by=by or [], period=period or "month")
+        else:
+            expr = compute(ws, name, by=by or [], period=period)
+        frame = expr.to_pandas()
+    except ConfigError as exc:
+        raise HTTPException(400, str(exc)) from None
+    rows = json.loads(frame.to_json(orient="records", date_format="iso"))
+    return {"metric": name, "rows": rows}
+
+
+def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """Report malformed API bodies per record, in the same shape as schema problems."""
+    by_record: dict[int, list[str]] = {}
+    other: list[str] = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        if loc[:1] == ["body"] and len(loc) >= 3 and loc[1] == "records" and loc[2].isdigit():
+            field = ".".join(loc[3:]) or "record"
+            by_record.setdefault(int(loc[2]) + 1, []).append(f"{field}: {err['msg']}")
+        elif loc[:1] == ["body"] and len(loc) >= 2 and loc[1] != "records":
+            by_record.setdefault(1, []).append(f"{'.'.join(loc[1:])}: {err['msg']}")
+        else:
+            other.append(f"{'.'.join(loc) or 'request'}: {err['msg']}")
+    rejected = [{"record": i, "reason": "; ".join(m)} for i, m in sorted(by_record.items())]
+    detail = "; ".join(other) or f"nothing stored: {len(rejected)} records are bad"
+    return JSONResponse({"detail": detail, "rejected": rejected}, status_code=422)

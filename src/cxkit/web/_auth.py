@@ -1,0 +1,158 @@
+"""Users with roles and argon2 password hashes, sessions, and scoped API keys.
+
+Passwords are hashed with argon2id (slow on purpose). Session tokens and API key secrets
+are long random strings, so a SHA-256 of them is enough to store: only hashes reach disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import ibis
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from cxkit.errors import AuthError
+from cxkit.schema import table_spec
+from cxkit.store import Workspace
+from cxkit.surveys._definitions import now_utc
+
+__all__ = [
+    "ROLES",
+    "SCOPES",
+    "User",
+    "add_api_key",
+    "add_user",
+    "api_key_scope",
+    "authenticate",
+    "end_session",
+    "session_user",
+    "start_session",
+]
+
+#: Roles from least to most powerful: viewers read (without personal data), analysts
+#: also manage surveys, admins also manage users and keys.
+ROLES = ("viewer", "analyst", "admin")
+#: API key scopes: ``ingest`` writes records, ``read`` reads metrics.
+SCOPES = ("ingest", "read")
+SESSION_HOURS = 12
+MIN_PASSWORD = 8
+
+_HASHER = PasswordHasher()
+_USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+# Verified against when the user does not exist, so timing does not reveal usernames.
+_DUMMY_HASH = _HASHER.hash("not a real password")
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in person and what they may do."""
+
+    username: str
+    role: str
+
+    def can(self, role: str) -> bool:
+        """Whether this user has ``role`` or a more powerful one."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _write(ws: Workspace, name: str, row: dict[str, object], keys: list[str]) -> None:
+    expr = ibis.memtable(pd.DataFrame([row]), schema=table_spec(name).ibis_schema())
+    with ws.backend.transaction():
+        ws.backend.upsert(name, expr, keys)
+
+
+def add_user(ws: Workspace, username: str, password: str, role: str = "viewer") -> User:
+    """Create a user, or reset an existing user's password and role."""
+    if not _USERNAME.match(username):
+        raise AuthError(f"username {username!r}: use 1-64 letters, digits, '_', '.', '@', '-'")
+    if role not in ROLES:
+        raise AuthError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(f"password: at least {MIN_PASSWORD} characters")
+    row = {
+        "username": username,
+        "password_hash": _HASHER.hash(password),
+        "role": role,
+        "created_at": now_utc(),
+    }
+    _write(ws, "users", row, ["username"])
+    return User(username, role)
+
+
+def _user_row(ws: Workspace, username: str) -> dict[str, object] | None:
+    users = ws.table("users")
+    rows = users.filter(users.username == username).to_pyarrow().to_pylist()
+    return rows[0] if rows else None
+
+
+def authenticate(ws: Workspace, username: str, password: str) -> User | None:
+    """Return the user if the password matches, else None (same work either way)."""
+    row = _user_row(ws, username)
+    try:
+        _HASHER.verify(str(row["password_hash"]) if row else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return User(username, str(row["role"])) if row else None
+
+
+def start_session(ws: Workspace, user: User, *, hours: float = SESSION_HOURS) -> str:
+    """Open a session for ``user`` and return its token (for the cookie)."""
+    token = secrets.token_urlsafe(32)
+    row = {
+        "token_hash": _sha256(token),
+        "username": user.username,
+        "expires_at": now_utc() + timedelta(hours=hours),
+    }
+    _write(ws, "sessions", row, ["token_hash"])
+    return token
+
+
+def session_user(ws: Workspace, token: str, now: datetime | None = None) -> User | None:
+    """Return the user of a live session token, else None."""
+    s, u = ws.table("sessions"), ws.table("users")
+    hit = s.filter((s.token_hash == _sha256(token)) & (s.expires_at > (now or now_utc())))
+    rows = hit.join(u, "username").select("username", "role").to_pyarrow().to_pylist()
+    return User(str(rows[0]["username"]), str(rows[0]["role"])) if rows else None
+
+
+def end_session(ws: Workspace, token: str) -> None:
+    """Close a session (log out)."""
+    s = ws.table("sessions")
+    with ws.backend.transaction():
+        ws.backend.delete_matching(
+            "sessions", s.filter(s.token_hash == _sha256(token)), ["token_hash"]
+        )
+
+
+def add_api_key(ws: Workspace, scope: str, label: str = "") -> str:
+    """Create an API key with ``scope`` and return it; it is shown once and stored hashed."""
+    if scope not in SCOPES:
+        raise AuthError(f"scope {scope!r} is not one of {', '.join(SCOPES)}")
+    key_id = secrets.token_hex(6)
+    key = f"cxk_{key_id}_{secrets.token_urlsafe(32)}"
+    row = {
+        "key_id": key_id,
+        "key_hash": _sha256(key),
+        "scope": scope,
+        "label": label,
+        "created_at": now_utc(),
+    }
+    _write(ws, "api_keys", row, ["key_id"])
+    return key
+
+
+def api_key_scope(ws: Workspace, key: str) -> str | None:
+    """Return the scope of a valid API key, else None."""
+    keys = ws.table("api_keys")
+    rows = keys.filter(keys.key_hash == _sha256(key)).scope.to_pyarrow().to_pylist()
+    return str(rows[0]) if rows else None

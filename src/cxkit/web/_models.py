@@ -1,0 +1,88 @@
+"""API request and response bodies, generated from the canonical schema (defined once there)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from cxkit.schema import TABLES, TableSpec
+
+__all__ = ["INGEST_TABLES", "Accepted", "Invitation", "Rejected", "RejectedRecord", "record_model"]
+
+#: Tables other systems may push records into.
+INGEST_TABLES = ("events", "orders", "tickets", "responses", "feedback")
+#: Most records in one batch request.
+MAX_BATCH = 10_000
+
+_TYPES: dict[str, Any] = {
+    "string": str,
+    "int64": int,
+    "float64": float,
+    "boolean": bool,
+    "timestamp": datetime,
+}
+
+
+def record_model(spec: TableSpec) -> type[BaseModel]:
+    """A Pydantic model of one record of ``spec``: its columns, types and required fields."""
+    fields: dict[str, Any] = {}
+    for c in spec.columns:
+        kind = _TYPES[c.dtype]
+        info = Field(description=c.description or None)
+        fields[c.name] = (kind, info) if c.is_required else (kind | None, Field(None, **_doc(c)))
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        spec.name.title().replace("_", "") + "Record",
+        __config__=ConfigDict(extra="forbid"),
+        __doc__=f"One record of `{spec.name}`: {spec.description}.",
+        **fields,
+    )
+
+
+def _doc(c: Any) -> dict[str, Any]:
+    return {"description": c.description} if c.description else {}
+
+
+RECORD_MODELS = {name: record_model(TABLES[name]) for name in INGEST_TABLES}
+
+
+def batch_model(name: str) -> type[BaseModel]:
+    """The body of a batch request: ``{"records": [...]}`` of up to `MAX_BATCH` records."""
+    record = RECORD_MODELS[name]
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        name.title() + "Batch",
+        __config__=ConfigDict(extra="forbid"),
+        records=(list[record], Field(min_length=1, max_length=MAX_BATCH)),  # type: ignore[valid-type]
+    )
+
+
+class Invitation(BaseModel):
+    """A post-interaction survey invitation created by a resolved ticket."""
+
+    ticket_id: str | None
+    customer_id: str | None
+    url: str
+    expires_at: datetime
+
+
+class Accepted(BaseModel):
+    """Every record was valid and stored (records with an existing key replace it)."""
+
+    table: str
+    stored: int
+    invitations: list[Invitation] = []
+
+
+class RejectedRecord(BaseModel):
+    """One bad record: its number in the request (from 1) and every problem found."""
+
+    record: int
+    reason: str
+
+
+class Rejected(BaseModel):
+    """Nothing was stored: the listed records are bad."""
+
+    detail: str
+    rejected: list[RejectedRecord]

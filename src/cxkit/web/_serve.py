@@ -1,0 +1,26 @@
+"""Run the web app with uvicorn: one process (the workspace's DuckDB file has one writer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import uvicorn
+
+from cxkit.store import Workspace
+from cxkit.web._app import create_app
+
+__all__ = ["serve"]
+
+
+def serve(
+    workspace: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    rate_limit: int = 60,
+    log_level: str = "warning",
+) -> None:
+    """Serve the dashboard, surveys and API of ``workspace`` until interrupted."""
+    Workspace(workspace).close()  # a clear error now if the folder is not a workspace
+    app = create_app(workspace, rate_limit=rate_limit)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)

@@ -1,0 +1,313 @@
+"""What each dashboard page shows, computed by the capability libraries (never here).
+
+Each function returns plain data for a template: rows as dicts, charts as Plotly JSON,
+and ``missing`` notes that say plainly what is not computed yet and how to compute it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+import pandas as pd
+import plotly.graph_objects as go
+
+from cxkit.journeys import journey_figures, pain_points
+from cxkit.metrics import HEADLINES, REGISTRY, compare, compute
+from cxkit.schema import table_spec
+from cxkit.store import Workspace
+from cxkit.voice import theme_summary
+
+__all__ = [
+    "chart",
+    "customer_view",
+    "find_customers",
+    "journeys_view",
+    "metric_view",
+    "overview",
+    "records",
+    "segments_view",
+    "survey_stats",
+    "team_view",
+    "voice_view",
+]
+
+_LAYOUT = {
+    "margin": {"l": 40, "r": 10, "t": 40, "b": 40},
+    "autosize": True,
+    "font": {"family": "system-ui, sans-serif", "size": 12},
+}
+
+
+def chart(fig: go.Figure, height: int = 360) -> str:
+    """The figure as Plotly JSON for ``static/charts.js`` to draw (no inline script)."""
+    fig.update_layout(**_LAYOUT)
+    if not fig.layout.height:
+        fig.update_layout(height=height)
+    return str(fig.to_json())
+
+
+def records(frame: pd.DataFrame, digits: int = 2) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as dicts of display values (numbers rounded, missing as '')."""
+
+    def show(v: Any) -> Any:
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
+            return ""
+        if isinstance(v, float):
+            return round(v, digits)
+        if isinstance(v, pd.Timestamp):
+            return v.strftime("%Y-%m-%d %H:%M") if (v.hour or v.minute) else v.strftime("%Y-%m-%d")
+        return v
+
+    return [{k: show(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _has_data(ws: Workspace, tables: tuple[str, ...]) -> bool:
+    return all(ws.backend.execute_count(ws.table(t).limit(1)) for t in tables)
+
+
+def overview(ws: Workspace) -> dict[str, Any]:
+    """Headline metrics: overall value, last full month vs the one before, monthly trend."""
+    cards, missing = [], []
+    for name in HEADLINES:
+        m = REGISTRY[name]
+        if not _has_data(ws, m.tables):
+            missing.append(f"{m.description}: no {' / '.join(m.tables)} yet")
+            continue
+        total = compute(ws, name).to_pandas().iloc[0]
+        trend = compare(ws, name, period="month").to_pandas().dropna(subset=["value"])
+        last = trend.iloc[-1] if len(trend) else None
+        fig = go.Figure(go.Scatter(x=trend.period, y=trend.value, mode="lines", name=name))
+        fig.update_layout(showlegend=False, height=120, margin={"l": 30, "r": 5, "t": 5, "b": 20})
+        change = None if last is None or pd.isna(last.change) else float(last.change)
+        better = None
+        if change is not None and change != 0:
+            better = (change > 0) == (m.direction == "higher")
+        cards.append(
+            {
+                "name": name,
+                "title": m.description,
+                "unit": m.unit,
+                "value": float(total.value) if pd.notna(total.value) else None,
+                "n": int(total.n),
+                "period": None if last is None else pd.Timestamp(last.period).strftime("%b %Y"),
+                "latest": None if last is None else float(last.value),
+                "change": change,
+                "better": better,
+                "significant": bool(last.significant) if last is not None else False,
+                "chart": chart(fig, height=120),
+            }
+        )
+    return {"cards": cards, "missing": missing}
+
+
+def metric_view(ws: Workspace, name: str, by: str | None, period: str | None) -> dict[str, Any]:
+    """One metric by one dimension and/or period: a chart and its table."""
+    m = REGISTRY[name]
+    if not _has_data(ws, m.tables):
+        return {"missing": f"no {' / '.join(m.tables)} yet: ingest them to compute {name}"}
+    frame = compute(ws, name, by=[by] if by else [], period=period).to_pandas()
+    if by:
+        keep = frame.groupby(by, dropna=False)["n"].sum().nlargest(10).index
+        frame = frame[frame[by].isin(keep)]
+    if period:
+        fig = go.Figure()
+        groups = frame.groupby(by, dropna=False) if by else [(name, frame)]
+        for key, part in groups:
+            fig.add_scatter(x=part.period, y=part.value, mode="lines+markers", name=str(key))
+    elif by:
+        ordered = frame.sort_values("value")
+        fig = go.Figure(go.Bar(x=ordered.value, y=ordered[by].astype(str), orientation="h"))
+    else:
+        fig = go.Figure(go.Indicator(mode="number", value=float(frame.value.iloc[0])))
+    fig.update_layout(yaxis_title=m.unit if period else None)
+    shown = [c for c in frame.columns if c not in ("se",)]
+    return {"figure": chart(fig), "columns": shown, "rows": records(frame[shown])}
+
+
+def journeys_view(ws: Workspace) -> dict[str, Any]:
+    """Journey map, Sankey, funnel and the ranked pain points."""
+    if not _has_data(ws, ("events", "touchpoints")):
+        return {"missing": "no events or touchpoints yet: ingest them to discover journeys"}
+    pains = pain_points(ws)
+    charts = [chart(f, height=520) for f in journey_figures(ws, pains=pains)]
+    cols = ["rank", "touchpoint", "stage", "revenue_at_risk", "customers", "evidence"]
+    cols = [c for c in cols if c in pains.columns]
+    return {"figures": charts, "pain_columns": cols, "pains": records(pains[cols].head(10), 0)}
+
+
+def voice_view(ws: Workspace) -> dict[str, Any]:
+    """Sentiment by source, themes, the most negative verbatims and reputation alerts."""
+    if not ws.backend.execute_count(ws.table("feedback_sentiment").limit(1)):
+        return {"missing": "voice of customer not computed yet: run `cx voice run`"}
+    f, s = ws.table("feedback"), ws.table("feedback_sentiment")
+    scored = f.join(s, "feedback_id")
+    mix = scored.group_by(["source", "label"]).aggregate(n=scored.count()).to_pandas()
+    fig = go.Figure()
+    for label, color in (("negative", "#c0392b"), ("neutral", "#95a5a6"), ("positive", "#27ae60")):
+        part = mix[mix.label == label]
+        fig.add_bar(x=part.source, y=part.n, name=label, marker_color=color)
+    fig.update_layout(barmode="stack")
+    themes = theme_summary(ws).to_pandas().head(15)
+    theme_cols = [c for c in ("theme_id", "label", "texts", "sentiment", "negative_share",
+                              "touchpoint") if c in themes.columns]  # fmt: skip
+    worst = (
+        scored.filter(scored.text.notnull())
+        .order_by([scored.score, scored.ts.desc()])
+        .select("ts", "source", "touchpoint", "text", "score")
+        .limit(10)
+        .to_pandas()
+    )
+    alerts = ws.table("voice_alerts").order_by(ibis.desc("day")).limit(20).to_pandas()
+    alert_cols = ["day", "source", "negative", "expected", "score", "theme"]
+    return {
+        "figure": chart(fig),
+        "theme_columns": theme_cols,
+        "themes": records(themes[theme_cols]),
+        "verbatims": records(worst),
+        "alert_columns": alert_cols,
+        "alerts": records(alerts[alert_cols], 1),
+    }
+
+
+def find_customers(ws: Workspace, query: str, *, see_pii: bool, limit: int = 50) -> list[dict]:  # type: ignore[type-arg]
+    """Customers whose id (or, for those who may see personal data, name or email) matches."""
+    c = ws.table("customers")
+    q = query.strip().lower()
+    hit = c.customer_id.lower().contains(q)
+    if see_pii:
+        hit = hit | c.name.lower().contains(q) | c.email.lower().contains(q)
+    frame = c.filter(hit).order_by("customer_id").limit(limit).to_pandas()
+    return records(_masked(frame, see_pii))
+
+
+def _masked(frame: pd.DataFrame, see_pii: bool) -> pd.DataFrame:
+    if see_pii:
+        return frame
+    pii = [c for c in table_spec("customers").pii_columns if c in frame.columns]
+    return frame.assign(**{c: "(hidden)" for c in pii})
+
+
+def _timeline(ws: Workspace, customer_id: str, limit: int = 300) -> pd.DataFrame:
+    """Everything that happened with one customer, across channels, newest first."""
+
+    def part(t: ir.Table, ts: ir.Value, what: Any, channel: Any, where: Any, detail: Any) -> Any:
+        t = t.filter(t.customer_id == customer_id)
+        text = dt.String(nullable=True)
+        return t.select(
+            ts=ts.cast(dt.Timestamp(nullable=True)),
+            what=(ibis.literal(what) if isinstance(what, str) else what).cast(text),
+            channel=(channel if channel is not None else ibis.null("string")).cast(text),
+            where=(where if where is not None else ibis.null("string")).cast(text),
+            detail=(detail if detail is not None else ibis.null("string")).cast(text),
+        )
+
+    e, o, k, r, f = (ws.table(n) for n in ("events", "orders", "tickets", "responses", "feedback"))
+    amount = o.amount.round(2).cast("string")
+    parts = [
+        part(e, e.ts, "visit", e.channel, e.touchpoint, None),
+        part(o, o.ts, "order", o.channel, None, amount + " " + o.status.fill_null("")),
+        part(
+            k,
+            k.created_at,
+            "ticket",
+            k.channel,
+            k.topic,
+            "agent " + k.agent_id.fill_null("?") + ibis.ifelse(
+                k.resolved_at.isnull(), ", open", ", resolved"
+            ) + ibis.ifelse(k.csat.isnull(), "", ", CSAT " + k.csat.cast("string")),
+        ),
+        part(
+            r,
+            r.ts,
+            r.kind.upper(),
+            r.channel,
+            r.touchpoint,
+            "score " + r.score.cast("string") + ibis.ifelse(
+                r.comment.isnull(), "", ": " + r.comment
+            ),
+        ),
+        part(f, f.ts, f.source, None, f.touchpoint, f.text),
+    ]
+    return ibis.union(*parts).order_by(ibis.desc("ts")).limit(limit).to_pandas()
+
+
+def customer_view(ws: Workspace, customer_id: str, *, see_pii: bool) -> dict[str, Any] | None:
+    """One customer: profile, risk and value, persona, offers and the whole timeline."""
+    c = ws.table("customers")
+    profile = c.filter(c.customer_id == customer_id).to_pandas()
+    timeline = _timeline(ws, customer_id)
+    if profile.empty and timeline.empty:
+        return None
+    s = ws.table("customer_scores")
+    scores = s.filter(s.customer_id == customer_id).to_pandas()
+    rec = ws.table("recommendations")
+    offers = rec.filter(rec.customer_id == customer_id).order_by("rank").item.to_pandas()
+    score = records(scores)[0] if len(scores) else None
+    if score and score.get("reasons"):
+        score["reasons"] = "; ".join(json.loads(str(score["reasons"])))
+    return {
+        "customer_id": customer_id,
+        "profile": records(_masked(profile, see_pii))[0] if len(profile) else None,
+        "score": score,
+        "offers": list(offers),
+        "timeline": records(timeline),
+    }
+
+
+def segments_view(ws: Workspace) -> dict[str, Any]:
+    """Persona cards and the RFM segments with their size, value and risk."""
+    personas = ws.table("personas").order_by(ibis.desc("customers")).to_pandas()
+    if personas.empty:
+        return {"missing": "segments and personas not computed yet: run `cx predict run`"}
+    s = ws.table("customer_scores")
+    s = s.filter(s.rfm_segment.notnull())
+    rfm = (
+        s.group_by("rfm_segment")
+        .aggregate(customers=s.count(), churn_risk=s.churn_risk.mean(), clv=s.clv.mean())
+        .order_by(ibis.desc("customers"))
+        .to_pandas()
+    )
+    fig = go.Figure(go.Bar(x=rfm.rfm_segment, y=rfm.customers, marker_color="#2c7fb8"))
+    return {"personas": records(personas), "rfm": records(rfm), "figure": chart(fig)}
+
+
+def team_view(ws: Workspace) -> dict[str, Any]:
+    """Agents' first response, resolution, first-contact resolution and support CSAT."""
+    if not _has_data(ws, ("tickets",)):
+        return {"missing": "no tickets yet: ingest them to see the team's performance"}
+    frame: pd.DataFrame | None = None
+    for name in ("frt", "art", "fcr", "support_csat"):
+        part = compute(ws, name, by=["agent"]).to_pandas()
+        part = part[["agent", "value", "n"]].rename(columns={"value": name, "n": f"{name}_n"})
+        frame = part if frame is None else frame.merge(part, on="agent", how="outer")
+    assert frame is not None
+    frame = frame[frame.agent.notna()].sort_values("frt", ascending=False)
+    fig = go.Figure(go.Bar(x=frame.agent, y=frame.frt, name="FRT (minutes)"))
+    fig.update_layout(yaxis_title="mean first response, minutes")
+    cols = ["agent", "frt", "art", "fcr", "support_csat", "frt_n", "support_csat_n"]
+    return {"figure": chart(fig), "columns": cols, "rows": records(frame[cols], 1)}
+
+
+def survey_stats(ws: Workspace) -> dict[str, dict[str, Any]]:
+    """Per survey: invitations sent and answered, responses and the survey's metric value."""
+    inv = ws.table("invitations")
+    sent = inv.group_by("survey_id").aggregate(
+        invited=inv.count(), answered=inv.answered_at.notnull().sum()
+    )
+    out: dict[str, dict[str, Any]] = {
+        r["survey_id"]: {**r, "responses": 0, "value": None}
+        for r in sent.to_pyarrow().to_pylist()
+    }
+    r = ws.table("responses")
+    kinds = r.filter(r.survey_id.notnull()).select("kind").distinct().kind.to_pyarrow()
+    for kind in kinds.to_pylist():
+        per = compute(ws, kind, by=["survey_id"], min_n=1).to_pandas()
+        for row in per.itertuples():
+            stats = out.setdefault(str(row.survey_id), {"invited": 0, "answered": 0})
+            stats.update(responses=int(row.n), value=float(row.value))
+    return out
