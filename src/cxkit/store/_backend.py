@@ -11,7 +11,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from cxkit.errors import ConfigError
 from cxkit.schema import TableSpec
@@ -78,6 +80,30 @@ class Backend(abc.ABC):
     def load(self, name: str, data: Any) -> None:
         """Replace table ``name`` with ``data`` (an Arrow table)."""
         self.con.create_table(name, data, overwrite=True)
+
+    def append(self, name: str, rows: pa.Table) -> None:
+        """Append Arrow ``rows`` (the table's columns, in order) to table ``name``."""
+        self.insert(name, ibis.memtable(rows))
+
+    def claim(self, name: str, rows: pa.Table, key: str, flag: str) -> list[str]:
+        """Copy ``rows``' columns onto the rows of ``name`` with the same ``key`` whose
+        ``flag`` column is still null; return the keys claimed this way.
+
+        The check and the write are one step, so two writers cannot claim the same row
+        (survey invitations are answered once this way).
+        """
+        t = self.table(name)
+        keys = rows.column(key).to_pylist()
+        open_ = t.filter(t[key].isin(keys) & t[flag].isnull()).select(key).to_pyarrow()
+        claimed = set(open_.column(key).to_pylist())
+        if not claimed:
+            return []
+        mask = pa.array([k in claimed for k in keys])
+        updates = ibis.memtable(rows.filter(mask))
+        current = t.filter(t[key].isin(list(claimed))).drop(*[c for c in rows.column_names if c != key])
+        merged = current.join(updates, key).select(*t.columns)
+        self.upsert(name, self.materialize(merged, f"_claim_{name}"), [key])
+        return [k for k in keys if k in claimed]
 
     def close(self) -> None:
         """Release the connection."""

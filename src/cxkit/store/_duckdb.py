@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import duckdb
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from cxkit.errors import UnreadableFile
 from cxkit.store._backend import Backend, register
@@ -69,6 +70,32 @@ class DuckDBBackend(Backend):
         cond = " AND ".join(f"{_quote(name)}.{_quote(k)} = _m.{_quote(k)}" for k in keys)
         self.raw.execute(f"DELETE FROM {_quote(name)} USING {target} AS _m WHERE {cond}")
         self.raw.execute(f"DROP TABLE {target}")
+
+    def append(self, name: str, rows: pa.Table) -> None:
+        """Append Arrow ``rows`` to ``name`` in one INSERT (no SQL compilation per call)."""
+        view = f"_rows_{uuid.uuid4().hex[:12]}"
+        self.raw.register(view, rows)
+        try:
+            self.raw.execute(f"INSERT INTO {_quote(name)} SELECT * FROM {view}")
+        finally:
+            self.raw.unregister(view)
+
+    def claim(self, name: str, rows: pa.Table, key: str, flag: str) -> list[str]:
+        """UPDATE ... WHERE flag IS NULL RETURNING key: check and write in one statement."""
+        view = f"_rows_{uuid.uuid4().hex[:12]}"
+        cols = ", ".join(
+            f"{_quote(c)} = _u.{_quote(c)}" for c in rows.column_names if c != key
+        )
+        self.raw.register(view, rows)
+        try:
+            claimed = self.raw.execute(
+                f"UPDATE {_quote(name)} SET {cols} FROM {view} AS _u "
+                f"WHERE {_quote(name)}.{_quote(key)} = _u.{_quote(key)} "
+                f"AND {_quote(name)}.{_quote(flag)} IS NULL RETURNING {_quote(name)}.{_quote(key)}"
+            ).fetchall()
+        finally:
+            self.raw.unregister(view)
+        return [str(r[0]) for r in claimed]
 
     def materialize(self, expr: ir.Table, name: str) -> ir.Table:
         """Compute ``expr`` into a temporary table called ``name``."""

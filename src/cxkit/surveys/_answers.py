@@ -7,8 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import ibis
-import pandas as pd
+import pyarrow as pa
 
 from cxkit.errors import SurveyError
 from cxkit.schema import table_spec
@@ -18,6 +17,8 @@ from cxkit.surveys._links import Claim
 
 __all__ = ["Answer", "Outcome", "record_answers"]
 
+#: Why an invitation's answer is refused when the invitation is already used (or gone).
+ANSWERED = "this survey has already been answered; thank you"
 #: Longest comment kept, in characters (longer ones are cut, not refused).
 MAX_COMMENT = 4000
 
@@ -49,75 +50,57 @@ def record_answers(
     """Store valid answers in ``responses`` and mark their invitations answered, atomically.
 
     A batch is written in one transaction (the web app groups concurrent submissions this
-    way). Invalid answers, answers to an already answered invitation, and a second answer
-    to the same invitation within the batch are refused with a reason; the rest are kept.
+    way). Invalid answers, answers to an invitation already answered (or unknown), and a
+    second answer to one invitation within the batch are refused with a reason.
     """
     now = now or now_utc()
     surveys = surveys or {s.survey_id: s for s in list_surveys(ws)}
-    invitations = _invitations(ws, {a.claim.invitation_id for a in answers} - {None})
-    outcomes: list[Outcome] = []
-    responses: list[dict[str, object]] = []
-    for answer in answers:
+    outcomes: list[Outcome] = [Outcome(error=ANSWERED)] * len(answers)
+    rows: dict[int, dict[str, object]] = {}
+    seen: set[str] = set()
+    for i, answer in enumerate(answers):
         try:
-            row = _response(answer, surveys, invitations, now)
+            row = _response(answer, surveys, now)
         except SurveyError as exc:
-            outcomes.append(Outcome(error=str(exc)))
+            outcomes[i] = Outcome(error=str(exc))
             continue
-        responses.append(row)
-        outcomes.append(Outcome(response_id=str(row["response_id"])))
-        if answer.claim.invitation_id:
-            invitations[answer.claim.invitation_id].update(
-                answered_at=now, response_id=row["response_id"]
-            )
-    if responses:
-        answered = [r for r in invitations.values() if r["response_id"] in _ids(responses)]
-        with ws.backend.transaction():
-            ws.backend.insert("responses", _memtable("responses", responses))
-            if answered:
-                ws.backend.upsert(
-                    "invitations", _memtable("invitations", answered), ["invitation_id"]
-                )
+        invitation = answer.claim.invitation_id
+        if invitation is None or invitation not in seen:
+            rows[i] = row
+            seen.add(invitation or "")
+    if not rows:
+        return outcomes
+    invited = {i: answers[i].claim.invitation_id for i in rows if answers[i].claim.invitation_id}
+    claims = pa.table(
+        {
+            "invitation_id": pa.array(list(invited.values()), pa.string()),
+            "answered_at": pa.array([now] * len(invited), pa.timestamp("us")),
+            "response_id": pa.array([rows[i]["response_id"] for i in invited], pa.string()),
+        }
+    )
+    with ws.backend.transaction():
+        claimed = set(ws.backend.claim("invitations", claims, "invitation_id", "answered_at"))
+        kept = [i for i in rows if i not in invited or invited[i] in claimed]
+        if kept:
+            ws.backend.append("responses", _arrow("responses", [rows[i] for i in kept]))
+    for i in kept:
+        outcomes[i] = Outcome(response_id=str(rows[i]["response_id"]))
     return outcomes
 
 
-def _ids(rows: list[dict[str, object]]) -> set[object]:
-    return {r["response_id"] for r in rows}
+def _arrow(name: str, rows: list[dict[str, object]]) -> pa.Table:
+    schema = table_spec(name).ibis_schema().to_pyarrow()
+    return pa.Table.from_pylist(rows, schema=schema)
 
 
-def _memtable(name: str, rows: list[dict[str, object]]) -> ibis.Table:
-    spec = table_spec(name)
-    frame = pd.DataFrame(rows, columns=list(spec.column_names))
-    return ibis.memtable(frame, schema=spec.ibis_schema())
-
-
-def _invitations(ws: Workspace, ids: set[str | None]) -> dict[str, dict[str, object]]:
-    if not ids:
-        return {}
-    inv = ws.table("invitations")
-    rows = inv.filter(inv.invitation_id.isin(sorted(i for i in ids if i))).to_pyarrow()
-    return {r["invitation_id"]: r for r in rows.to_pylist()}
-
-
-def _response(
-    answer: Answer,
-    surveys: Mapping[str, Survey],
-    invitations: dict[str, dict[str, object]],
-    now: datetime,
-) -> dict[str, object]:
+def _response(answer: Answer, surveys: Mapping[str, Survey], now: datetime) -> dict[str, object]:
     """The ``responses`` row of a valid answer; raise `SurveyError` why it is not."""
     claim = answer.claim
     survey = surveys.get(claim.survey_id)
     if survey is None:
         raise SurveyError("this survey no longer exists")
-    if claim.invitation_id is None:
-        if not survey.anonymous:
-            raise SurveyError("this survey does not take anonymous answers")
-    else:
-        invitation = invitations.get(claim.invitation_id)
-        if invitation is None:
-            raise SurveyError("this invitation no longer exists")
-        if invitation["answered_at"] is not None:
-            raise SurveyError("this survey has already been answered; thank you")
+    if claim.invitation_id is None and not survey.anonymous:
+        raise SurveyError("this survey does not take anonymous answers")
     score = survey.check_score(answer.score)
     comment = (answer.comment or "").strip()[:MAX_COMMENT] or None
     return {
