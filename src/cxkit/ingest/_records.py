@@ -53,7 +53,7 @@ def _text(value: Any) -> str | None:
 
 
 def ingest_records(
-    ws: Workspace, table: str, records: Sequence[Mapping[str, Any]]
+    ws: Workspace, table: str, records: Sequence[Mapping[str, Any]], *, dry_run: bool = False
 ) -> RecordsResult:
     """Validate ``records`` against canonical table ``table`` and upsert them if all are valid.
 
@@ -65,6 +65,8 @@ def ingest_records(
         A canonical table (``events``, ``orders``, ``tickets``, ``responses``, ...).
     records
         Column name -> value; unknown column names make a record bad.
+    dry_run
+        Only check: report bad records, store nothing.
     """
     if table not in TABLES:
         raise UnknownTable(table, sorted(TABLES))
@@ -89,7 +91,7 @@ def ingest_records(
         (int(r), str(reason))
         for r, reason in zip(bad["_row"].to_pylist(), bad["_reason"].to_pylist(), strict=True)
     ]
-    if result.rejected:
+    if result.rejected or dry_run:
         result.rejected.sort()
         return result
     good = checked.select(list(spec.column_names))

@@ -19,6 +19,7 @@ from cxkit.surveys import invite_after_tickets
 from cxkit.web._auth import api_key_scope
 from cxkit.web._models import (
     INGEST_TABLES,
+    MAX_BATCH,
     RECORD_MODELS,
     Accepted,
     Invitation,
@@ -90,11 +91,15 @@ def _add_ingest_routes(table: str) -> None:
     responses: dict[int | str, dict[str, Any]] = {201: {"model": Accepted}, 422: {"model": Rejected}}
     after = " A resolved ticket invites its customer to the CSAT survey." if table == "tickets" else ""
 
-    def one(request: Request, body: record) -> JSONResponse:  # type: ignore[valid-type]
+    def one(request: Request, body: BaseModel) -> JSONResponse:
         return _store(request, table, [body])
 
-    def many(request: Request, body: batch) -> JSONResponse:  # type: ignore[valid-type]
+    def many(request: Request, body: BaseModel) -> JSONResponse:
         return _store(request, table, body.records)  # type: ignore[attr-defined]
+
+    # The body types are made at run time from the schema: give FastAPI the real classes.
+    one.__annotations__.update(request=Request, body=record)
+    many.__annotations__.update(request=Request, body=batch)
 
     router.add_api_route(
         f"/{table}",
@@ -193,6 +198,27 @@ def validation_error(request: Request, exc: RequestValidationError) -> JSONRespo
             by_record.setdefault(1, []).append(f"{'.'.join(loc[1:])}: {err['msg']}")
         else:
             other.append(f"{'.'.join(loc) or 'request'}: {err['msg']}")
+    _check_the_rest(request, exc.body, by_record)
     rejected = [{"record": i, "reason": "; ".join(m)} for i, m in sorted(by_record.items())]
     detail = "; ".join(other) or f"nothing stored: {len(rejected)} records are bad"
     return JSONResponse({"detail": detail, "rejected": rejected}, status_code=422)
+
+
+def _check_the_rest(request: Request, body: Any, by_record: dict[int, list[str]]) -> None:
+    """Run the canonical checks on the records that parsed, so one reply lists every problem."""
+    parts = request.url.path.strip("/").split("/")
+    if len(parts) < 3 or parts[2] not in INGEST_TABLES or not by_record:
+        return
+    records = body.get("records") if isinstance(body, dict) and parts[-1] == "batch" else [body]
+    if not isinstance(records, list) or len(records) > MAX_BATCH:
+        return
+    numbered = [
+        (i, r) for i, r in enumerate(records, start=1) if i not in by_record and isinstance(r, dict)
+    ]
+    if not numbered:
+        return
+    result = ingest_records(
+        _state(request).workspace(), parts[2], [r for _, r in numbered], dry_run=True
+    )
+    for j, reason in result.rejected:
+        by_record.setdefault(numbered[j - 1][0], []).append(reason)

@@ -321,7 +321,7 @@ def _survey_page(
     request: Request, user: User, survey_id: str, status: int = 200, **ctx: Any
 ) -> HTMLResponse:
     state = _state(request)
-    survey = state.surveys.get(survey_id)
+    survey = state.survey(survey_id)
     if survey is None:
         raise HTTPException(404, f"no survey {survey_id!r}")
     r = state.workspace().table("responses")
@@ -444,7 +444,7 @@ def _claim_or_page(request: Request, token: str) -> Any:
         claim = state.links.read(token, now_utc())
     except SurveyError as exc:
         return render(request, "message.html", status=410, title="Survey", message=str(exc))
-    survey = state.surveys.get(claim.survey_id)
+    survey = state.survey(claim.survey_id)
     if survey is None or (claim.anonymous and not survey.anonymous):
         return render(
             request, "message.html", status=410, title="Survey", message="This survey is closed."

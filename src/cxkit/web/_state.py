@@ -41,6 +41,7 @@ class State:
     def __init__(self, path: str | Path, *, rate_limit: int = 60) -> None:
         self.path = Path(path).resolve()
         self._local = threading.local()
+        self._generation = 0
         self._opened: list[Workspace] = []
         self._open_lock = threading.Lock()
         self.write_lock = threading.Lock()
@@ -50,18 +51,27 @@ class State:
         self.surveys: dict[str, Survey] = {}
         self.reload_surveys()
         self.rate_limiter = RateLimiter(rate_limit)
-        self.writer = AnswerWriter(self)
+        self._writer: AnswerWriter | None = None
         self._cache: dict[Any, tuple[int, Any]] = {}
+
+    @property
+    def writer(self) -> AnswerWriter:
+        """The survey-answer writer, started on first use (and again after `close`)."""
+        with self._open_lock:
+            if self._writer is None:
+                self._writer = AnswerWriter(self)
+            return self._writer
 
     def workspace(self) -> Workspace:
         """This thread's connection to the workspace (opened on first use)."""
-        ws: Workspace | None = getattr(self._local, "ws", None)
-        if ws is None:
+        held = getattr(self._local, "held", None)
+        if held is None or held[0] != self._generation:
             ws = Workspace(self.path)
-            self._local.ws = ws
+            self._local.held = (self._generation, ws)
             with self._open_lock:
                 self._opened.append(ws)
-        return ws
+            return ws
+        return held[1]  # type: ignore[no-any-return]
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Workspace]:
@@ -76,6 +86,12 @@ class State:
         """Refresh the in-memory survey definitions after a change."""
         self.surveys = {s.survey_id: s for s in list_surveys(self.workspace())}
 
+    def survey(self, survey_id: str) -> Survey | None:
+        """The survey ``survey_id``, re-reading definitions once if it is not known yet."""
+        if survey_id not in self.surveys:
+            self.reload_surveys()
+        return self.surveys.get(survey_id)
+
     def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
         """Return ``compute()``, reused until the next write."""
         hit = self._cache.get(key)
@@ -86,9 +102,13 @@ class State:
         return value
 
     def close(self) -> None:
-        """Stop the writer and close every connection."""
-        self.writer.stop()
+        """Stop the writer and close every connection (both reopen on next use)."""
         with self._open_lock:
+            writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.stop()
+        with self._open_lock:
+            self._generation += 1
             for ws in self._opened:
                 ws.close()
             self._opened.clear()
