@@ -111,7 +111,7 @@ def metric_view(ws: Workspace, name: str, by: str | None, period: str | None) ->
     if not _has_data(ws, m.tables):
         return {"missing": f"no {' / '.join(m.tables)} yet: ingest them to compute {name}"}
     frame = compute(ws, name, by=[by] if by else [], period=period).to_pandas()
-    if by:
+    if by and period:  # one line per group: the 10 largest groups stay readable
         keep = frame.groupby(by, dropna=False)["n"].sum().nlargest(10).index
         frame = frame[frame[by].isin(keep)]
     if period:
