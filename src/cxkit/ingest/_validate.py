@@ -51,8 +51,10 @@ def _typed(c: Column, s: ir.StringValue, fmt: str | None) -> ir.Value:
         return ibis.cases((v.isin(_TRUE), True), (v.isin(_FALSE), False), else_=None)
     if c.dtype == "int64":
         # "3.0" is a fine integer; "3.5" is not (DuckDB's TRY_CAST would round it to 4).
+        # (f % 1, not floor: Ibis's floor casts to int64, which overflows on huge values;
+        # try_cast: a whole number too large for int64 is not an integer either.)
         f = s.strip().try_cast("float64")
-        return ibis.ifelse(f == f.floor(), f.cast("int64"), ibis.null("int64"))
+        return ibis.ifelse(f % 1 == 0, f.try_cast("int64"), ibis.null("int64"))
     return s.strip().try_cast(c.dtype)
 
 
