@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/voice_eval.py
 	$(BIN)/python bench/voice.py
 	$(BIN)/python bench/clv.py
+	$(BIN)/python bench/api.py
 
 clean:
-	rm -rf $(VENV) demo bench/out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo bench/out artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis

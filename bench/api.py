@@ -107,9 +107,7 @@ def main() -> None:
             _wait_up(base, proc)
             asyncio.run(_load(base, tokens[: args.warmup], args.concurrency))
             t0 = time.perf_counter()
-            lat, ok, failed = asyncio.run(
-                _load(base, tokens[args.warmup :], args.concurrency)
-            )
+            lat, ok, failed = asyncio.run(_load(base, tokens[args.warmup :], args.concurrency))
             seconds = time.perf_counter() - t0
         finally:
             proc.send_signal(signal.SIGINT)

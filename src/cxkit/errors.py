@@ -22,6 +22,7 @@ not parse the message.
 from __future__ import annotations
 
 __all__ = [
+    "AuthError",
     "ConfigError",
     "CxError",
     "IngestError",
@@ -29,7 +30,6 @@ __all__ = [
     "MissingColumn",
     "ModelError",
     "SurveyError",
-    "AuthError",
     "UnknownTable",
     "UnreadableFile",
     "WorkspaceError",

@@ -23,7 +23,7 @@ def test_keys_are_required_and_scoped(client, site):
 
 
 def test_single_record_is_stored_and_counted(client, site):
-    path, keys = site
+    _path, keys = site
     before = client.get("/api/v1/metrics/nps", headers=_h(keys["read"])).json()["rows"][0]
     answer = {
         "response_id": "api-r1",
@@ -48,7 +48,7 @@ def test_single_record_is_stored_and_counted(client, site):
 
 
 def test_a_batch_with_bad_records_stores_nothing(client, site):
-    path, keys = site
+    _path, keys = site
     good = {"order_id": "api-o1", "customer_id": "C1", "ts": "2025-06-01T00:00:00", "amount": 10}
     batch = [
         good,
@@ -82,7 +82,7 @@ def test_a_batch_with_bad_records_stores_nothing(client, site):
 
 
 def test_a_resolved_ticket_invites_its_customer_to_csat(client, site):
-    path, keys = site
+    _path, keys = site
     ticket = {
         "ticket_id": "api-t9",
         "customer_id": "C0000002",
@@ -103,9 +103,7 @@ def test_a_resolved_ticket_invites_its_customer_to_csat(client, site):
     assert page.status_code == 200 and "How satisfied" in page.text
     r = client.post(inv["url"], data={"score": "4"}, follow_redirects=False)
     assert r.status_code == 303
-    rows = client.get(
-        "/api/v1/metrics/csat?by=survey_id", headers=_h(keys["read"])
-    ).json()["rows"]
+    rows = client.get("/api/v1/metrics/csat?by=survey_id", headers=_h(keys["read"])).json()["rows"]
     assert {"survey_id": "support_csat", "n": 1, "value": 100.0}.items() <= next(
         row for row in rows if row["survey_id"] == "support_csat"
     ).items()

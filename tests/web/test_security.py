@@ -54,9 +54,7 @@ def test_every_non_public_route_requires_auth(app, client):
 
 def test_login_sets_safe_cookies_and_wrong_passwords_fail(client):
     token = csrf_of(client)
-    bad = client.post(
-        "/login", data={"username": "admin", "password": "nope", "csrf": token}
-    )
+    bad = client.post("/login", data={"username": "admin", "password": "nope", "csrf": token})
     assert bad.status_code == 401 and "Wrong username or password" in bad.text
     r = client.post(
         "/login",

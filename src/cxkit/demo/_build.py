@@ -413,6 +413,7 @@ DEMO_SURVEYS = {
     "csat-support": ("Support satisfaction", "What could we have done better?", False),
     "ces-support": ("Support effort", None, False),
     "csat-delivery": ("Delivery satisfaction", "Tell us about your delivery.", False),
+    "csat-checkout": ("Checkout satisfaction", "What would have made checkout easier?", False),
 }
 
 
@@ -420,7 +421,9 @@ def _define_surveys(ws: Workspace) -> None:
     """Define the surveys whose answers the demo's responses are."""
     r = ws.table("responses")
     for row in r.select("survey_id", "kind").distinct().to_pyarrow().to_pylist():
-        name, follow_up, anonymous = DEMO_SURVEYS.get(row["survey_id"], (row["survey_id"], None, False))
+        name, follow_up, anonymous = DEMO_SURVEYS.get(
+            row["survey_id"], (row["survey_id"], None, False)
+        )
         create_survey(
             ws,
             name,

@@ -38,7 +38,7 @@ class RecordsResult:
 
 
 def _text(value: Any) -> str | None:
-    """A JSON value as the text a file would hold, so validation treats both alike."""
+    """Return a JSON value as the text a file would hold, so validation treats both alike."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -84,7 +84,7 @@ def ingest_records(
         columns=list(spec.column_names),
         dtype=object,
     ).assign(_row=range(1, len(records) + 1))
-    schema = {c: "string" for c in spec.column_names} | {"_row": "int64"}
+    schema = dict.fromkeys(spec.column_names, "string") | {"_row": "int64"}
     checked = validate(ibis.memtable(frame, schema=schema), spec, ws.vocabulary()).to_pyarrow()
     bad = checked.filter(pa.compute.not_equal(checked["_reason"], ""))
     result.rejected += [
@@ -109,8 +109,6 @@ def ingest_records(
     )
     with ws.backend.transaction():
         ws.backend.upsert(table, expr, spec.key)
-        ws.backend.insert(
-            "batches", ibis.memtable(log, schema=table_spec("batches").ibis_schema())
-        )
+        ws.backend.insert("batches", ibis.memtable(log, schema=table_spec("batches").ibis_schema()))
     result.stored, result.rows = len(records), good
     return result

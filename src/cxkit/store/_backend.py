@@ -86,11 +86,10 @@ class Backend(abc.ABC):
         self.insert(name, ibis.memtable(rows))
 
     def claim(self, name: str, rows: pa.Table, key: str, flag: str) -> list[str]:
-        """Copy ``rows``' columns onto the rows of ``name`` with the same ``key`` whose
-        ``flag`` column is still null; return the keys claimed this way.
+        """Copy ``rows`` onto rows of ``name`` with the same ``key`` and a null ``flag``.
 
-        The check and the write are one step, so two writers cannot claim the same row
-        (survey invitations are answered once this way).
+        Returns the keys claimed this way. The check and the write are one step, so two
+        writers cannot claim the same row (survey invitations are answered once this way).
         """
         t = self.table(name)
         keys = rows.column(key).to_pylist()
@@ -100,7 +99,9 @@ class Backend(abc.ABC):
             return []
         mask = pa.array([k in claimed for k in keys])
         updates = ibis.memtable(rows.filter(mask))
-        current = t.filter(t[key].isin(list(claimed))).drop(*[c for c in rows.column_names if c != key])
+        current = t.filter(t[key].isin(list(claimed))).drop(
+            *[c for c in rows.column_names if c != key]
+        )
         merged = current.join(updates, key).select(*t.columns)
         self.upsert(name, self.materialize(merged, f"_claim_{name}"), [key])
         return [k for k in keys if k in claimed]

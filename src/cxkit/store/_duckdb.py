@@ -83,9 +83,7 @@ class DuckDBBackend(Backend):
     def claim(self, name: str, rows: pa.Table, key: str, flag: str) -> list[str]:
         """UPDATE ... WHERE flag IS NULL RETURNING key: check and write in one statement."""
         view = f"_rows_{uuid.uuid4().hex[:12]}"
-        cols = ", ".join(
-            f"{_quote(c)} = _u.{_quote(c)}" for c in rows.column_names if c != key
-        )
+        cols = ", ".join(f"{_quote(c)} = _u.{_quote(c)}" for c in rows.column_names if c != key)
         self.raw.register(view, rows)
         try:
             claimed = self.raw.execute(

@@ -94,7 +94,7 @@ def _arrow(name: str, rows: list[dict[str, object]]) -> pa.Table:
 
 
 def _response(answer: Answer, surveys: Mapping[str, Survey], now: datetime) -> dict[str, object]:
-    """The ``responses`` row of a valid answer; raise `SurveyError` why it is not."""
+    """Return the ``responses`` row of a valid answer; raise `SurveyError` if it is not."""
     claim = answer.claim
     survey = surveys.get(claim.survey_id)
     if survey is None:

@@ -1,4 +1,4 @@
-"""Survey definitions: an NPS, CSAT or CES question with an optional follow-up, stored in the workspace."""
+"""Survey definitions: an NPS, CSAT or CES question with an optional follow-up question."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ _ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
 def now_utc() -> datetime:
-    """The current time in UTC, without time zone (as the workspace stores times)."""
+    """Return the current time in UTC, without time zone (as the workspace stores times)."""
     return datetime.now(UTC).replace(tzinfo=None)
 
 
@@ -117,9 +117,7 @@ def create_survey(
         channel=channel or None,
         anonymous=anonymous,
     )
-    row = ibis.memtable(
-        pd.DataFrame([asdict(survey)]), schema=table_spec("surveys").ibis_schema()
-    )
+    row = ibis.memtable(pd.DataFrame([asdict(survey)]), schema=table_spec("surveys").ibis_schema())
     with ws.backend.transaction():
         ws.backend.upsert("surveys", row, ["survey_id"])
     return survey

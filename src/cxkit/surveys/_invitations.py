@@ -72,7 +72,10 @@ def invite_after_tickets(
     if done.empty:
         return []
     survey = post_interaction_survey(ws)
-    wanted = {f"ticket-{t}": (str(t), str(c)) for t, c in zip(done.ticket_id, done.customer_id)}
+    wanted = {
+        f"ticket-{t}": (str(t), str(c))
+        for t, c in zip(done.ticket_id, done.customer_id, strict=False)
+    }
     inv = ws.table("invitations")
     known = set(
         inv.filter(inv.invitation_id.isin(list(wanted))).invitation_id.to_pyarrow().to_pylist()

@@ -76,7 +76,9 @@ class SurveyLinks:
         if _epoch(now) > int(payload["e"]):
             raise SurveyError("this survey link has expired")
         customer = payload.get("c")
-        return Claim(str(payload["s"]), str(payload["i"]), None if customer is None else str(customer))
+        return Claim(
+            str(payload["s"]), str(payload["i"]), None if customer is None else str(customer)
+        )
 
 
 def _epoch(ts: datetime) -> int:

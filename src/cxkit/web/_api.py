@@ -31,7 +31,9 @@ from cxkit.web._state import State
 __all__ = ["router", "validation_error"]
 
 router = APIRouter(prefix="/api/v1")
-_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key from `cx keys add`.")
+_KEY = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="An API key from `cx keys add`."
+)
 
 
 def _state(request: Request) -> State:
@@ -40,7 +42,7 @@ def _state(request: Request) -> State:
 
 
 def require_scope(scope: str) -> Callable[..., None]:
-    """A dependency that admits requests carrying an API key with ``scope``."""
+    """Return a dependency that admits requests carrying an API key with ``scope``."""
 
     def check(request: Request, key: Annotated[str | None, Security(_KEY)] = None) -> None:
         if not key:
@@ -88,8 +90,13 @@ def _store(request: Request, table: str, records: list[BaseModel]) -> JSONRespon
 def _add_ingest_routes(table: str) -> None:
     record, batch = RECORD_MODELS[table], batch_model(table)
     ingest = [Security(require_scope("ingest"))]
-    responses: dict[int | str, dict[str, Any]] = {201: {"model": Accepted}, 422: {"model": Rejected}}
-    after = " A resolved ticket invites its customer to the CSAT survey." if table == "tickets" else ""
+    responses: dict[int | str, dict[str, Any]] = {
+        201: {"model": Accepted},
+        422: {"model": Rejected},
+    }
+    after = (
+        " A resolved ticket invites its customer to the CSAT survey." if table == "tickets" else ""
+    )
 
     def one(request: Request, body: BaseModel) -> JSONResponse:
         return _store(request, table, [body])

@@ -95,7 +95,7 @@ def create_app(workspace: str | Path, *, rate_limit: int = 60) -> FastAPI:
 
     @app.get("/static-lib/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
-        """Plotly's JavaScript, from the installed plotly package (no CDN)."""
+        """Serve Plotly's JavaScript from the installed plotly package (no CDN)."""
         return FileResponse(PLOTLY_JS, media_type="text/javascript", headers=_CACHE)
 
     @app.get("/healthz", include_in_schema=False)
@@ -124,7 +124,9 @@ def _login_required(request: Request, exc: Exception) -> Response:
 
 def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     if _is_api(request) or request.url.path == "/healthz":
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
     title = {403: "Not allowed", 404: "Not found", 429: "Slow down"}.get(exc.status_code, "Error")
     return _pages.render(
         request, "message.html", status=exc.status_code, title=title, message=str(exc.detail)

@@ -26,13 +26,13 @@ _TYPES: dict[str, Any] = {
 
 
 def record_model(spec: TableSpec) -> type[BaseModel]:
-    """A Pydantic model of one record of ``spec``: its columns, types and required fields."""
+    """Build the Pydantic model of a record of ``spec``: its columns, types, required fields."""
     fields: dict[str, Any] = {}
     for c in spec.columns:
         kind = _TYPES[c.dtype]
         info = Field(description=c.description or None)
         fields[c.name] = (kind, info) if c.is_required else (kind | None, Field(None, **_doc(c)))
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    return create_model(
         spec.name.title().replace("_", "") + "Record",
         __config__=ConfigDict(extra="forbid"),
         __doc__=f"One record of `{spec.name}`: {spec.description}.",
@@ -48,9 +48,9 @@ RECORD_MODELS = {name: record_model(TABLES[name]) for name in INGEST_TABLES}
 
 
 def batch_model(name: str) -> type[BaseModel]:
-    """The body of a batch request: ``{"records": [...]}`` of up to `MAX_BATCH` records."""
+    """Build the body of a batch request: ``{"records": [...]}`` of up to `MAX_BATCH` records."""
     record = RECORD_MODELS[name]
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    return create_model(
         name.title() + "Batch",
         __config__=ConfigDict(extra="forbid"),
         records=(list[record], Field(min_length=1, max_length=MAX_BATCH)),  # type: ignore[valid-type]

@@ -61,7 +61,7 @@ def _state(request: Request) -> State:
 
 
 def current_user(request: Request) -> User:
-    """The signed-in user, or a redirect to the sign-in page."""
+    """Return the signed-in user, or redirect to the sign-in page."""
     token = request.cookies.get(SESSION_COOKIE)
     user = session_user(_state(request).workspace(), token) if token else None
     if user is None:
@@ -70,7 +70,7 @@ def current_user(request: Request) -> User:
 
 
 def needs(role: str) -> Any:
-    """A dependency admitting signed-in users with ``role`` or more."""
+    """Return a dependency admitting signed-in users with ``role`` or more."""
 
     def check(user: Annotated[User, Depends(current_user)]) -> User:
         if not user.can(role):
@@ -126,7 +126,7 @@ def _limit(request: Request, what: str) -> None:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/") -> HTMLResponse:
-    """The sign-in form."""
+    """Show the sign-in form."""
     return render(request, "login.html", next=_local(next))
 
 
@@ -143,7 +143,11 @@ def login(
     user = authenticate(ws, username, password)
     if user is None:
         return render(
-            request, "login.html", status=401, next=_local(next), error="Wrong username or password."
+            request,
+            "login.html",
+            status=401,
+            next=_local(next),
+            error="Wrong username or password.",
         )
     with _state(request).writing() as ws:
         token = start_session(ws, user)
@@ -350,7 +354,7 @@ def _survey_page(
 
 @router.get("/surveys/{survey_id}", response_class=HTMLResponse)
 def survey_page(request: Request, user: Viewer, survey_id: str) -> HTMLResponse:
-    """A survey's definition, links, answers so far and a form to invite customers."""
+    """Show a survey's definition, links, answers so far and a form to invite customers."""
     return _survey_page(request, user, survey_id)
 
 
@@ -438,7 +442,7 @@ def admin_add_key(
 
 
 def _claim_or_page(request: Request, token: str) -> Any:
-    """The token's claim and survey, or the page that says why it cannot be answered."""
+    """Return the token's claim and survey, or the page that says why it cannot be answered."""
     state = _state(request)
     try:
         claim = state.links.read(token, now_utc())
@@ -462,7 +466,7 @@ def survey_thanks(request: Request) -> HTMLResponse:
 
 @router.get("/s/{token}", response_class=HTMLResponse)
 def answer_page(request: Request, token: str) -> HTMLResponse:
-    """The survey form of an invitation or anonymous link (plain HTML, works without JS)."""
+    """Show the survey form of an invitation or anonymous link (plain HTML, works without JS)."""
     _limit(request, "survey")
     found = _claim_or_page(request, token)
     if isinstance(found, HTMLResponse):
@@ -472,8 +476,10 @@ def answer_page(request: Request, token: str) -> HTMLResponse:
         inv = _state(request).workspace().table("invitations")
         hit = inv.filter(inv.invitation_id == claim.invitation_id).answered_at.to_pyarrow()
         if len(hit) == 0 or hit[0].as_py() is not None:
-            message = "This survey has already been answered. Thank you!" if len(hit) else (
-                "This survey link is not valid."
+            message = (
+                "This survey has already been answered. Thank you!"
+                if len(hit)
+                else ("This survey link is not valid.")
             )
             return render(request, "message.html", status=410, title="Survey", message=message)
     return render(request, "answer.html", survey=survey, token=token)

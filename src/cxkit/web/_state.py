@@ -63,7 +63,7 @@ class State:
             return self._writer
 
     def workspace(self) -> Workspace:
-        """This thread's connection to the workspace (opened on first use)."""
+        """Return this thread's connection to the workspace (opened on first use)."""
         held = getattr(self._local, "held", None)
         if held is None or held[0] != self._generation:
             ws = Workspace(self.path)
@@ -71,7 +71,7 @@ class State:
             with self._open_lock:
                 self._opened.append(ws)
             return ws
-        return held[1]  # type: ignore[no-any-return]
+        return held[1]
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Workspace]:
@@ -87,7 +87,7 @@ class State:
         self.surveys = {s.survey_id: s for s in list_surveys(self.workspace())}
 
     def survey(self, survey_id: str) -> Survey | None:
-        """The survey ``survey_id``, re-reading definitions once if it is not known yet."""
+        """Return survey ``survey_id``, re-reading definitions once if it is not known yet."""
         if survey_id not in self.surveys:
             self.reload_surveys()
         return self.surveys.get(survey_id)

@@ -44,7 +44,7 @@ _LAYOUT = {
 
 
 def chart(fig: go.Figure, height: int = 360) -> str:
-    """The figure as Plotly JSON for ``static/charts.js`` to draw (no inline script)."""
+    """Return the figure as Plotly JSON for ``static/charts.js`` to draw (no inline script)."""
     fig.update_layout(**_LAYOUT)
     if not fig.layout.height:
         fig.update_layout(height=height)
@@ -63,7 +63,7 @@ def records(frame: pd.DataFrame, digits: int = 2) -> list[dict[str, Any]]:
             return v.strftime("%Y-%m-%d %H:%M") if (v.hour or v.minute) else v.strftime("%Y-%m-%d")
         return v
 
-    return [{k: show(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{str(k): show(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def _has_data(ws: Workspace, tables: tuple[str, ...]) -> bool:
@@ -175,7 +175,7 @@ def voice_view(ws: Workspace) -> dict[str, Any]:
 
 
 def find_customers(ws: Workspace, query: str, *, see_pii: bool, limit: int = 50) -> list[dict]:  # type: ignore[type-arg]
-    """Customers whose id (or, for those who may see personal data, name or email) matches."""
+    """Find customers whose id (or, for those who may see personal data, name or email) matches."""
     c = ws.table("customers")
     q = query.strip().lower()
     hit = c.customer_id.lower().contains(q)
@@ -189,7 +189,7 @@ def _masked(frame: pd.DataFrame, see_pii: bool) -> pd.DataFrame:
     if see_pii:
         return frame
     pii = [c for c in table_spec("customers").pii_columns if c in frame.columns]
-    return frame.assign(**{c: "(hidden)" for c in pii})
+    return frame.assign(**dict.fromkeys(pii, "(hidden)"))
 
 
 def _timeline(ws: Workspace, customer_id: str, limit: int = 300) -> pd.DataFrame:
@@ -217,9 +217,10 @@ def _timeline(ws: Workspace, customer_id: str, limit: int = 300) -> pd.DataFrame
             "ticket",
             k.channel,
             k.topic,
-            "agent " + k.agent_id.fill_null("?") + ibis.ifelse(
-                k.resolved_at.isnull(), ", open", ", resolved"
-            ) + ibis.ifelse(k.csat.isnull(), "", ", CSAT " + k.csat.cast("string")),
+            "agent "
+            + k.agent_id.fill_null("?")
+            + ibis.ifelse(k.resolved_at.isnull(), ", open", ", resolved")
+            + ibis.ifelse(k.csat.isnull(), "", ", CSAT " + k.csat.cast("string")),
         ),
         part(
             r,
@@ -227,9 +228,9 @@ def _timeline(ws: Workspace, customer_id: str, limit: int = 300) -> pd.DataFrame
             r.kind.upper(),
             r.channel,
             r.touchpoint,
-            "score " + r.score.cast("string") + ibis.ifelse(
-                r.comment.isnull(), "", ": " + r.comment
-            ),
+            "score "
+            + r.score.cast("string")
+            + ibis.ifelse(r.comment.isnull(), "", ": " + r.comment),
         ),
         part(f, f.ts, f.source, None, f.touchpoint, f.text),
     ]
@@ -300,8 +301,7 @@ def survey_stats(ws: Workspace) -> dict[str, dict[str, Any]]:
         invited=inv.count(), answered=inv.answered_at.notnull().sum()
     )
     out: dict[str, dict[str, Any]] = {
-        r["survey_id"]: {**r, "responses": 0, "value": None}
-        for r in sent.to_pyarrow().to_pylist()
+        r["survey_id"]: {**r, "responses": 0, "value": None} for r in sent.to_pyarrow().to_pylist()
     }
     r = ws.table("responses")
     kinds = r.filter(r.survey_id.notnull()).select("kind").distinct().kind.to_pyarrow()
