@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -13,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from cxkit.errors import AuthError, SurveyError
 from cxkit.metrics import PERIODS, REGISTRY
+from cxkit.store import Workspace
 from cxkit.surveys import Answer, create_survey, invite
 from cxkit.surveys._definitions import now_utc
 from cxkit.web import _views
@@ -179,14 +181,6 @@ def _local(target: str) -> str:
 # -- dashboard pages ---------------------------------------------------------------------
 
 
-@router.get("/", response_class=HTMLResponse)
-def overview_page(request: Request, user: Viewer) -> HTMLResponse:
-    """Headline metrics with their trend and change vs the previous month."""
-    state = _state(request)
-    data = state.cached("overview", lambda: _views.overview(state.workspace()))
-    return render(request, "overview.html", user, **data)
-
-
 @router.get("/metrics", response_class=HTMLResponse)
 def metrics_page(
     request: Request,
@@ -215,22 +209,6 @@ def metrics_page(
     )
 
 
-@router.get("/journeys", response_class=HTMLResponse)
-def journeys_page(request: Request, user: Viewer) -> HTMLResponse:
-    """Journey map, flows, funnel and pain points."""
-    state = _state(request)
-    data = state.cached("journeys", lambda: _views.journeys_view(state.workspace()))
-    return render(request, "journeys.html", user, **data)
-
-
-@router.get("/voice", response_class=HTMLResponse)
-def voice_page(request: Request, user: Viewer) -> HTMLResponse:
-    """Sentiment, themes, verbatims and reputation alerts."""
-    state = _state(request)
-    data = state.cached("voice", lambda: _views.voice_view(state.workspace()))
-    return render(request, "voice.html", user, **data)
-
-
 @router.get("/customers", response_class=HTMLResponse)
 def customers_page(request: Request, user: Viewer, q: str = "") -> HTMLResponse:
     """Search customers by id (and by name or email for analysts and admins)."""
@@ -249,20 +227,32 @@ def customer_page(request: Request, user: Viewer, customer_id: str) -> HTMLRespo
     return render(request, "customer.html", user, **data)
 
 
-@router.get("/segments", response_class=HTMLResponse)
-def segments_page(request: Request, user: Viewer) -> HTMLResponse:
-    """Personas and RFM segments."""
-    state = _state(request)
-    data = state.cached("segments", lambda: _views.segments_view(state.workspace()))
-    return render(request, "segments.html", user, **data)
+#: Pages that show one view of the whole workspace, cached until the next write:
+#: path -> (template, view function, what it shows).
+WHOLE_WORKSPACE_PAGES: dict[str, tuple[str, Callable[[Workspace], dict[str, Any]], str]] = {
+    "/": ("overview.html", _views.overview, "Headline metrics with trend and change."),
+    "/journeys": ("journeys.html", _views.journeys_view, "Journey map, flows, funnel, pains."),
+    "/voice": ("voice.html", _views.voice_view, "Sentiment, themes, verbatims and alerts."),
+    "/segments": ("segments.html", _views.segments_view, "Personas and RFM segments."),
+    "/team": ("team.html", _views.team_view, "Agents' FRT, ART, FCR and support CSAT."),
+}
 
 
-@router.get("/team", response_class=HTMLResponse)
-def team_page(request: Request, user: Viewer) -> HTMLResponse:
-    """Agents' FRT, ART, FCR and support CSAT."""
-    state = _state(request)
-    data = state.cached("team", lambda: _views.team_view(state.workspace()))
-    return render(request, "team.html", user, **data)
+def _whole_workspace_page(
+    path: str, template: str, view: Callable[[Workspace], dict[str, Any]], doc: str
+) -> None:
+    def page(request: Request, user: Viewer) -> HTMLResponse:
+        state = _state(request)
+        data = state.cached(path, lambda: view(state.workspace()))
+        return render(request, template, user, **data)
+
+    page.__doc__ = doc
+    page.__annotations__.update(request=Request, user=Viewer)
+    router.add_api_route(path, page, methods=["GET"], response_class=HTMLResponse, name=template)
+
+
+for _path, _page in WHOLE_WORKSPACE_PAGES.items():
+    _whole_workspace_page(_path, *_page)
 
 
 # -- surveys (signed in) -----------------------------------------------------------------
