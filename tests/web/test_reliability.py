@@ -10,7 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 
 from cxkit.store import Workspace
 from cxkit.surveys import SurveyLinks, invite, workspace_secret
