@@ -29,6 +29,7 @@ EXPECTED = {
     "cxkit.journeys": [
         "PATH_SEPARATOR",
         "SegmentView",
+        "affected_customers",
         "cases",
         "emotion_curve",
         "funnel",
@@ -49,12 +50,15 @@ EXPECTED = {
         "HEADLINES",
         "PERIODS",
         "REGISTRY",
+        "TEAM_METRICS",
         "Metric",
         "Params",
         "cohort_retention",
         "compare",
         "compute",
         "get_metric",
+        "headlines",
+        "scorecard",
     ],
     "cxkit.ingest": [
         "FORMATS",

@@ -17,7 +17,7 @@ import pandas as pd
 
 from cxkit.store import TableSource
 
-__all__ = ["emotion_curve", "pain_points"]
+__all__ = ["affected_customers", "emotion_curve", "pain_points"]
 
 _NORM = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 #: Unhappy comments read per touchpoint for its evidence words.
@@ -163,6 +163,19 @@ def _terms(texts: list[str], top: int = 6) -> list[str]:
     return [term for term, _ in counts.most_common(top)]
 
 
+def affected_customers(source: TableSource) -> ir.Table:
+    """Return (touchpoint, customer_id): who gave a bad score or negative feedback where."""
+    r = _scored(source)
+    f = _negative_feedback(source)
+    hurt = (
+        r.filter(r.bad & r.touchpoint.notnull())
+        .select("touchpoint", "customer_id")
+        .union(f.filter(f.negative & f.touchpoint.notnull()).select("touchpoint", "customer_id"))
+        .distinct()
+    )
+    return hurt.filter(hurt.customer_id.notnull())
+
+
 def pain_points(source: TableSource, *, top_terms: int = 6) -> pd.DataFrame:
     """Rank touchpoints by how much they hurt customers, with the evidence.
 
@@ -191,13 +204,7 @@ def pain_points(source: TableSource, *, top_terms: int = 6) -> pd.DataFrame:
     fb = f.group_by("touchpoint").aggregate(
         negative_pct=f.negative.cast("float64").mean() * 100, feedback=f.count()
     )
-    hurt = (
-        r.filter(r.bad)
-        .select("touchpoint", "customer_id")
-        .union(f.filter(f.negative).select("touchpoint", "customer_id"))
-        .distinct()
-    )
-    hurt = hurt.filter(hurt.customer_id.notnull()).left_join(value, "customer_id")
+    hurt = affected_customers(source).left_join(value, "customer_id")
     risk = hurt.group_by("touchpoint").aggregate(
         affected=hurt.count(), revenue_at_risk=hurt.revenue.fill_null(0).sum()
     )

@@ -8,18 +8,22 @@ direction and formula.
 from __future__ import annotations
 
 from cxkit.metrics import _definitions  # noqa: F401  (registers the metrics)
-from cxkit.metrics._engine import PERIODS, compare, compute
-from cxkit.metrics._registry import HEADLINES, REGISTRY, Metric, Params, get_metric
+from cxkit.metrics._engine import PERIODS, compare, compute, scorecard
+from cxkit.metrics._headlines import headlines
+from cxkit.metrics._registry import HEADLINES, REGISTRY, TEAM_METRICS, Metric, Params, get_metric
 from cxkit.metrics._retention import cohort_retention
 
 __all__ = [
     "HEADLINES",
     "PERIODS",
     "REGISTRY",
+    "TEAM_METRICS",
     "Metric",
     "Params",
     "cohort_retention",
     "compare",
     "compute",
     "get_metric",
+    "headlines",
+    "scorecard",
 ]

@@ -12,7 +12,7 @@ from cxkit.errors import ConfigError
 from cxkit.metrics._registry import Params, get_metric
 from cxkit.store import TableSource
 
-__all__ = ["PERIODS", "compare", "compute"]
+__all__ = ["PERIODS", "compare", "compute", "scorecard"]
 
 #: Period names and their Ibis truncation units.
 PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
@@ -118,3 +118,19 @@ def compare(
     z = change / (t.se**2 + prev_se**2).sqrt()
     out = t.mutate(previous=prev, change=change, z=z, significant=z.abs() > Z)
     return out.order_by([*by, "period"])
+
+
+def scorecard(source: TableSource, names: Sequence[str], by: str, **kwargs: Any) -> ir.Table:
+    """Return several metrics side by side per value of one dimension.
+
+    One row per ``by`` value of the first metric; columns ``<metric>`` (the value) and
+    ``<metric>_n`` for each metric, e.g. agents' ``frt``, ``art``, ``fcr`` and ``support_csat``.
+    """
+    out: ir.Table | None = None
+    for name in names:
+        t = compute(source, name, by=[by], **kwargs)
+        t = t.select(by, **{name: t.value, f"{name}_n": t.n})
+        out = t if out is None else out.left_join(t, by).drop(f"{by}_right")
+    if out is None:
+        raise ConfigError("scorecard needs at least one metric")
+    return out

@@ -19,6 +19,7 @@ from cxkit.store import TableSource
 __all__ = [
     "HEADLINES",
     "REGISTRY",
+    "TEAM_METRICS",
     "Measures",
     "Metric",
     "Params",
@@ -68,6 +69,8 @@ REGISTRY: dict[str, Metric] = {}
 
 #: The headline metrics shown first by `cx demo`, the dashboard and reports.
 HEADLINES = ("nps", "csat", "ces", "frt", "art", "fcr", "churn", "clv", "conversion")
+#: The metrics of a support team's scorecard, per agent or channel.
+TEAM_METRICS = ("frt", "art", "fcr", "support_csat")
 
 
 def register(metric: Metric) -> Metric:

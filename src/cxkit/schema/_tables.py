@@ -484,6 +484,31 @@ API_KEYS = TableSpec(
     "API keys",
 )
 
+#: Answers to the CX maturity questionnaire: from evidence in the workspace or a person.
+MATURITY_ANSWERS = TableSpec(
+    "maturity_answers",
+    (
+        _c("question_id", key=True),
+        _c("score", "int64", low=1, high=5),
+        _c("source", description="evidence or user"),
+        _c("note", description="the evidence, or the person's comment"),
+        _c("answered_at", _TS),
+    ),
+    "CX maturity answers",
+)
+
+#: An analyst's edits of a strategy opportunity: effort, owner, ROI assumption.
+STRATEGY_EDITS = TableSpec(
+    "strategy_edits",
+    (
+        _c("opportunity_id", key=True),
+        _c("effort", "int64", low=1, high=5, description="1 = days, 5 = a year or more"),
+        _c("owner"),
+        _c("churn_reduction", "float64", low=0, high=1, description="base ROI assumption"),
+    ),
+    "edits of strategy opportunities",
+)
+
 #: Tables the store creates besides the canonical ones: system and derived tables.
 SYSTEM_TABLES: dict[str, TableSpec] = {
     t.name: t
@@ -505,6 +530,8 @@ SYSTEM_TABLES: dict[str, TableSpec] = {
         USERS,
         SESSIONS,
         API_KEYS,
+        MATURITY_ANSWERS,
+        STRATEGY_EDITS,
     )
 }
 

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxkit.journeys import journey_figures, pain_points
-from cxkit.metrics import HEADLINES, REGISTRY, compare, compute
+from cxkit.metrics import REGISTRY, TEAM_METRICS, compute, headlines, scorecard
 from cxkit.schema import table_spec
 from cxkit.store import Workspace
 from cxkit.voice import theme_summary
@@ -71,34 +71,21 @@ def _has_data(ws: Workspace, tables: tuple[str, ...]) -> bool:
 
 
 def overview(ws: Workspace) -> dict[str, Any]:
-    """Headline metrics: overall value, last full month vs the one before, monthly trend."""
+    """Headline metrics: overall value, latest month vs the one before, monthly trend."""
+    summary, trends = headlines(ws)
     cards, missing = [], []
-    for name in HEADLINES:
-        m = REGISTRY[name]
-        if not _has_data(ws, m.tables):
-            missing.append(f"{m.description}: no {' / '.join(m.tables)} yet")
+    for row in summary.to_dict("records"):
+        if row["missing"]:
+            missing.append(f"{row['title']}: no {row['missing'].replace(', ', ' / ')} yet")
             continue
-        total = compute(ws, name).to_pandas().iloc[0]
-        trend = compare(ws, name, period="month").to_pandas().dropna(subset=["value"])
-        last = trend.iloc[-1] if len(trend) else None
-        fig = go.Figure(go.Scatter(x=trend.period, y=trend.value, mode="lines", name=name))
+        trend = trends[trends.name == row["name"]]
+        fig = go.Figure(go.Scatter(x=trend.period, y=trend.value, mode="lines"))
         fig.update_layout(showlegend=False, height=120, margin={"l": 30, "r": 5, "t": 5, "b": 20})
-        change = None if last is None or pd.isna(last.change) else float(last.change)
-        better = None
-        if change is not None and change != 0:
-            better = (change > 0) == (m.direction == "higher")
+        period = row["period"]
         cards.append(
             {
-                "name": name,
-                "title": m.description,
-                "unit": m.unit,
-                "value": float(total.value) if pd.notna(total.value) else None,
-                "n": int(total.n),
-                "period": None if last is None else pd.Timestamp(last.period).strftime("%b %Y"),
-                "latest": None if last is None else float(last.value),
-                "change": change,
-                "better": better,
-                "significant": bool(last.significant) if last is not None else False,
+                **row,
+                "period": None if pd.isna(period) else pd.Timestamp(period).strftime("%b %Y"),
                 "chart": chart(fig, height=120),
             }
         )
@@ -281,12 +268,7 @@ def team_view(ws: Workspace) -> dict[str, Any]:
     """Agents' first response, resolution, first-contact resolution and support CSAT."""
     if not _has_data(ws, ("tickets",)):
         return {"missing": "no tickets yet: ingest them to see the team's performance"}
-    frame: pd.DataFrame | None = None
-    for name in ("frt", "art", "fcr", "support_csat"):
-        part = compute(ws, name, by=["agent"]).to_pandas()
-        part = part[["agent", "value", "n"]].rename(columns={"value": name, "n": f"{name}_n"})
-        frame = part if frame is None else frame.merge(part, on="agent", how="outer")
-    assert frame is not None
+    frame = scorecard(ws, TEAM_METRICS, "agent").to_pandas()
     frame = frame[frame.agent.notna()].sort_values("frt", ascending=False)
     fig = go.Figure(go.Bar(x=frame.agent, y=frame.frt, name="FRT (minutes)"))
     fig.update_layout(yaxis_title="mean first response, minutes")
