@@ -37,3 +37,22 @@ def T(s: str):
     import datetime as dt
 
     return dt.datetime.fromisoformat(s)
+
+
+@pytest.fixture(scope="session")
+def demo_company(tmp_path_factory: pytest.TempPathFactory):
+    """The company `cx demo` builds (20,000 customers, seed 7), with voice and predictions.
+
+    Built once per test session: (workspace folder, predict report, ground truth).
+    """
+    import json
+
+    from cxkit.demo import build_demo
+    from cxkit.predict import refresh
+    from cxkit.voice import refresh as voice_refresh
+
+    report = build_demo(tmp_path_factory.mktemp("demo20k") / "ws", customers=20_000, seed=7)
+    with Workspace(report.path) as ws:
+        voice_refresh(ws)
+        result = refresh(ws)
+    return report.path, result, json.loads(report.ground_truth_path.read_text())

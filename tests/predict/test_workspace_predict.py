@@ -12,19 +12,15 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from cxkit.demo import build_demo
-from cxkit.predict import ACTIONS, hit_rate, holdout_check, purchases, refresh
+from cxkit.predict import ACTIONS, hit_rate, holdout_check, purchases
 from cxkit.store import Workspace
-from cxkit.voice import refresh as voice_refresh
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):
-    report = build_demo(tmp_path_factory.mktemp("p") / "ws", customers=20_000, seed=7)
-    with Workspace(report.path) as ws:
-        voice_refresh(ws)
-        result = refresh(ws)
-        yield ws, result, json.loads(report.ground_truth_path.read_text())
+def demo(demo_company):
+    path, result, truth = demo_company
+    with Workspace(path) as ws:
+        yield ws, result, truth
 
 
 def test_segments_recover_the_hidden_personas(demo):

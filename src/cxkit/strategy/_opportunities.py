@@ -29,7 +29,8 @@ DEFAULT_EFFORT = {
     "at_risk_segment": 2,
     "negative_theme": 3,
 }
-#: An agent or channel is slow when its mean first response is this many times the overall.
+#: An agent is slow when its mean first response on a channel is this many times the
+#: channel's; a channel, when its mean is this many times the median channel's.
 SLOW = 1.5
 #: A theme is an opportunity when it holds this share of texts and leans negative.
 THEME_SHARE = 0.02
@@ -82,28 +83,51 @@ def _pain_points(ws: Workspace, owners: dict[str, str]) -> list[Candidate]:
     ]
 
 
-def _slow(ws: Workspace, owners: dict[str, str], by: str) -> list[Candidate]:
+def _slow_agents(ws: Workspace, owners: dict[str, str]) -> list[Candidate]:
+    """Agents whose first responses on a channel are much slower than that channel's."""
     if not ws.backend.execute_count(ws.table("tickets").limit(1)):
         return []
-    frt = compute(ws, "frt", by=[by]).to_pandas().dropna(subset=[by, "value"])
-    frt = frt[~frt.small_sample]
-    team = float(compute(ws, "frt").to_pandas().value.iloc[0])
-    column = "agent_id" if by == "agent" else "channel"
+    per = compute(ws, "frt", by=["channel", "agent"]).to_pandas().dropna(subset=["agent"])
+    channel = compute(ws, "frt", by=["channel"]).to_pandas().set_index("channel").value
+    per = per[~per.small_sample].assign(norm=lambda d: d.channel.map(channel))
     k = ws.table("tickets")
-    owner = _support_owner(owners)
     return [
         Candidate(
-            f"{by}:{row[by]}",
-            f"slow_{by}",
-            f"Speed up first responses of {by} {row[by]}",
-            f"mean first response {row.value:.0f} min vs {team:.0f} min overall "
-            f"({int(row.n):,} tickets)",
-            owner,
+            f"agent:{r.agent}@{r.channel}",
+            "slow_agent",
+            f"Coach agent {r.agent} on {r.channel} response times",
+            f"mean first response on {r.channel} {r.value:.1f} min vs {r.norm:.1f} min for "
+            f"the channel ({r.value / r.norm:.1f}x, {int(r.n):,} tickets)",
+            _support_owner(owners),
             "frt",
-            k.filter((k[column] == row[by]) & k.customer_id.notnull()).select("customer_id"),
+            k.filter((k.agent_id == r.agent) & k.customer_id.notnull()).select("customer_id"),
         )
-        for _, row in frt.iterrows()
-        if row.value > SLOW * team
+        for r in per.itertuples()
+        if r.value > SLOW * r.norm
+    ]
+
+
+def _slow_channels(ws: Workspace, owners: dict[str, str]) -> list[Candidate]:
+    """Channels whose first responses are much slower than the median channel's."""
+    if not ws.backend.execute_count(ws.table("tickets").limit(1)):
+        return []
+    per = compute(ws, "frt", by=["channel"]).to_pandas().dropna(subset=["channel"])
+    per = per[~per.small_sample]
+    median = float(per.value.median())
+    k = ws.table("tickets")
+    return [
+        Candidate(
+            f"channel:{r.channel}",
+            "slow_channel",
+            f"Speed up first responses on {r.channel}",
+            f"mean first response {r.value:,.0f} min vs a median of {median:,.1f} min across "
+            f"channels ({int(r.n):,} tickets)",
+            _support_owner(owners),
+            "frt",
+            k.filter((k.channel == r.channel) & k.customer_id.notnull()).select("customer_id"),
+        )
+        for r in per.itertuples()
+        if r.value > SLOW * median
     ]
 
 
@@ -172,8 +196,8 @@ def candidates(ws: Workspace) -> list[Candidate]:
     owners = _owners(ws)
     return [
         *_pain_points(ws, owners),
-        *_slow(ws, owners, "agent"),
-        *_slow(ws, owners, "channel"),
+        *_slow_agents(ws, owners),
+        *_slow_channels(ws, owners),
         *_segments(ws, owners),
         *_themes(ws, owners),
     ]
