@@ -749,17 +749,22 @@ def _report(path: Path, output: Path, fmt: str | None = None) -> None:
     with Workspace(path) as ws, _progress("strategy report") as update:
         update("drafting", 0, 1)
         written = write_report(ws, output, fmt)
-    console.print(f"Strategy report: [bold]{written}[/bold]")
+    console.print(f"Strategy report: [bold]{written}[/bold]", soft_wrap=True)
 
 
 @app.command()
 def report(
     workspace: WorkspaceOpt = Path("."),
-    fmt: Annotated[str, typer.Option("--format", help="html or pdf (PDF needs Chromium).")] = "html",
+    fmt: Annotated[
+        str, typer.Option("--format", help="html or pdf (PDF needs Chromium).")
+    ] = "html",
     output: Annotated[Path | None, typer.Option(help="File to write.")] = None,
 ) -> None:
-    """Draft the CX strategy report: metrics, journeys, personas, voice, team, outlook,
-    opportunities with ROI, maturity and roadmap, in one self-contained document."""
+    """Draft the CX strategy report as one self-contained document.
+
+    Headline metrics, journeys, personas, voice, team, outlook, opportunities with ROI,
+    maturity and roadmap.
+    """
     _report(workspace, output or workspace / f"cx_strategy_report.{fmt}", fmt)
 
 
@@ -779,6 +784,9 @@ def strategy_opportunities(
 
     with Workspace(workspace) as ws:
         frame = opportunities(ws).drop(columns=["evidence", "churn_reduction"])
+    if fmt == "table":
+        frame = frame[["rank", "opportunity_id", "owner", "customers", "revenue_at_risk", "effort",
+                       "quick_win"]]  # fmt: skip
     _emit(frame, fmt, output, title="Opportunities")
 
 

@@ -29,6 +29,7 @@ PAGES = {
     "customers": ("/customers?q=C00000", "Customers"),
     "customer": ("/customers/C0000005", "Customer C0000005"),
     "segments": ("/segments", "Segments and personas"),
+    "strategy": ("/strategy", "Customer experience strategy"),
     "team": ("/team", "Team performance"),
     "surveys": ("/surveys", "Surveys"),
     "survey": ("/surveys/nps-relationship", "Relationship NPS"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -22,7 +23,8 @@ def headlines(
     latest, change (vs the period before), significant, better (the change's direction is
     the good one). Metrics whose tables are empty are left out; `missing` lists them.
     """
-    rows, trends = [], []
+    rows: list[dict[str, Any]] = []
+    trends = []
     for name in names:
         m = REGISTRY[name]
         if not all(int(source.table(t).limit(1).count().execute()) for t in m.tables):

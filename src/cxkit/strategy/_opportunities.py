@@ -70,16 +70,16 @@ def _pain_points(ws: Workspace, owners: dict[str, str]) -> list[Candidate]:
     hurt = affected_customers(ws)
     return [
         Candidate(
-            f"pain:{p.touchpoint}",
+            f"pain:{p['touchpoint']}",
             "pain_point",
-            f"Fix the pain point at {p.touchpoint}",
-            str(p.evidence),
-            owners.get(str(p.touchpoint), "unassigned"),
+            f"Fix the pain point at {p['touchpoint']}",
+            str(p["evidence"]),
+            owners.get(str(p["touchpoint"]), "unassigned"),
             "csat",
-            hurt.filter(hurt.touchpoint == p.touchpoint).select("customer_id"),
+            hurt.filter(hurt.touchpoint == p["touchpoint"]).select("customer_id"),
         )
-        for p in pains.itertuples()
-        if p.score > 0 and p.affected > 0
+        for p in pains.to_dict("records")
+        if p["score"] > 0 and p["affected"] > 0
     ]
 
 

@@ -30,6 +30,7 @@ from cxkit.strategy._maturity import (
 )
 from cxkit.strategy._opportunities import opportunities
 from cxkit.strategy._roadmap import HORIZONS, STEPS, roadmap
+from cxkit.strategy._roi import REDUCTION
 from cxkit.voice import empathy_map, theme_summary
 
 __all__ = ["TEMPLATES", "strategy_report", "write_report"]
@@ -121,6 +122,7 @@ def strategy_report(ws: Workspace) -> dict[str, Any]:
 
     opps = opportunities(ws)
     plan = roadmap(opps) if len(opps) else opps.assign(horizon=[])
+    plan = plan.assign(reduction_pct=plan.churn_reduction.fillna(REDUCTION["base"]) * 100)
     answers = assessment(ws)
     scores = maturity_scores(answers)
     quick = plan[plan.quick_win] if len(plan) else plan
@@ -139,10 +141,11 @@ def strategy_report(ws: Workspace) -> dict[str, Any]:
         "answers": _rows(answers, 0),
         "scores": _rows(scores, 1),
         "gaps": [
-            f"{r.discipline}: " + ("not assessed yet" if pd.isna(r.score) else f"{r.score:.1f} now")
-            + ("" if pd.isna(r.gap) else f", {r.gap:.1f} below level 4")
-            for r in scores.itertuples()
-            if pd.isna(r.score) or r.gap > 0
+            f"{r['discipline']}: "
+            + ("not assessed yet" if pd.isna(r["score"]) else f"{r['score']:.1f} now")
+            + ("" if pd.isna(r["gap"]) else f", {r['gap']:.1f} below level 4")
+            for r in scores.to_dict("records")
+            if pd.isna(r["score"]) or r["gap"] > 0
         ],
         "radar": _json(maturity_figure(scores), 420),
         "dimensions": _rows(experience_dimensions(ws), 2),

@@ -68,12 +68,12 @@ def export_roadmap(plan: pd.DataFrame, path: str | Path) -> Path:
         lines += [f"## {horizon}", ""]
         if part.empty:
             lines += ["Nothing planned.", ""]
-        for r in part.itertuples():
-            flag = " (quick win)" if r.quick_win else ""
+        for r in part.to_dict("records"):
+            flag = " (quick win)" if r["quick_win"] else ""
             lines.append(
-                f"- **{r.title}**{flag}: owner {r.owner}, effort {r.effort}/5, "
-                f"{int(r.customers):,} customers, revenue at risk {r.revenue_at_risk:,.0f}. "
-                f"{r.assumption}"
+                f"- **{r['title']}**{flag}: owner {r['owner']}, effort {r['effort']}/5, "
+                f"{int(r['customers']):,} customers, revenue at risk "
+                f"{r['revenue_at_risk']:,.0f}. {r['assumption']}"
             )
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")

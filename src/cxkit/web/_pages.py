@@ -8,13 +8,16 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import jinja2
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from cxkit.errors import AuthError, SurveyError
+from cxkit.errors import AuthError, ConfigError, SurveyError
 from cxkit.metrics import PERIODS, REGISTRY
 from cxkit.store import Workspace
+from cxkit.strategy import answer, edit_opportunity, strategy_report
+from cxkit.strategy._report import TEMPLATES as STRATEGY_TEMPLATES
 from cxkit.surveys import Answer, create_survey, invite
 from cxkit.surveys._definitions import now_utc
 from cxkit.web import _views
@@ -38,7 +41,17 @@ CSRF_COOKIE = "cx_csrf"
 #: Paths anyone may open; everything else needs a session or an API key.
 PUBLIC_PATHS = ("/login", "/s/", "/static/", "/healthz", "/api/v1/openapi.json")
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates = Jinja2Templates(
+    env=jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                jinja2.FileSystemLoader(STRATEGY_TEMPLATES),  # the report's sections
+            ]
+        ),
+        autoescape=True,
+    )
+)
 router = APIRouter()
 
 NAV = (
@@ -50,6 +63,7 @@ NAV = (
     ("/segments", "Segments"),
     ("/team", "Team"),
     ("/surveys", "Surveys"),
+    ("/strategy", "Strategy"),
 )
 
 
@@ -367,6 +381,70 @@ def survey_invite(
     base = str(request.base_url).rstrip("/")
     links = [(i.customer_id, f"{base}/s/{i.token}") for i in made]
     return _survey_page(request, user, survey_id, links=links)
+
+
+# -- strategy ---------------------------------------------------------------------------
+
+
+def _strategy_page(request: Request, user: User, status: int = 200, **ctx: Any) -> HTMLResponse:
+    state = _state(request)
+    report = state.cached("strategy", lambda: strategy_report(state.workspace()))
+    return render(
+        request,
+        "strategy.html",
+        user,
+        status=status,
+        report_css=(STRATEGY_TEMPLATES / "report.css").read_text(),
+        **report,
+        **ctx,
+    )
+
+
+@router.get("/strategy", response_class=HTMLResponse)
+def strategy_page(request: Request, user: Viewer) -> HTMLResponse:
+    """Show the strategy report, with forms to edit its assumptions and maturity answers."""
+    return _strategy_page(request, user)
+
+
+@router.post("/strategy/answer", dependencies=[Csrf], response_class=HTMLResponse)
+def strategy_answer(
+    request: Request,
+    user: Analyst,
+    question_id: Annotated[str, Form()] = "",
+    score: Annotated[int, Form(ge=1, le=5)] = 3,
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Answer a maturity question."""
+    try:
+        with _state(request).writing() as ws:
+            answer(ws, question_id, score, note)
+    except ConfigError as exc:
+        return _strategy_page(request, user, status=400, error=str(exc))
+    return RedirectResponse("/strategy#maturity", status_code=303)
+
+
+@router.post("/strategy/opportunity", dependencies=[Csrf], response_class=HTMLResponse)
+def strategy_opportunity(
+    request: Request,
+    user: Analyst,
+    opportunity_id: Annotated[str, Form()] = "",
+    effort: Annotated[int, Form(ge=1, le=5)] = 3,
+    owner: Annotated[str, Form(max_length=100)] = "",
+    churn_reduction: Annotated[float, Form(ge=0, le=100)] = 25,
+) -> Response:
+    """Edit an opportunity's effort, owner and ROI assumption (in percent)."""
+    try:
+        with _state(request).writing() as ws:
+            edit_opportunity(
+                ws,
+                opportunity_id,
+                effort=effort,
+                owner=owner.strip() or None,
+                churn_reduction=churn_reduction / 100,
+            )
+    except ConfigError as exc:
+        return _strategy_page(request, user, status=400, error=str(exc))
+    return RedirectResponse("/strategy#opportunities", status_code=303)
 
 
 # -- admin --------------------------------------------------------------------------------
