@@ -108,6 +108,7 @@ EXPECTED = {
         "roadmap",
         "roi",
         "sensitivity",
+        "stakeholder_map",
         "strategy_report",
         "write_report",
     ],

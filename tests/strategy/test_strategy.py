@@ -22,6 +22,7 @@ from cxkit.strategy import (
     roadmap,
     roi,
     sensitivity,
+    stakeholder_map,
     write_report,
 )
 
@@ -71,6 +72,17 @@ def test_every_kind_is_found_with_evidence_and_owner(company):
     assert (opps.revenue_at_risk.diff().dropna() <= 0).all()  # ranked by revenue at risk
     median = opps.revenue_at_risk.median()
     assert (opps.quick_win == ((opps.effort <= 2) & (opps.revenue_at_risk >= median))).all()
+
+
+def test_stakeholder_map_follows_the_touchpoint_owners(company):
+    ws, truth, opps = company
+    stake = stakeholder_map(ws, opps).set_index("owner")
+    tps = ws.to_pandas("touchpoints")
+    owner = truth["pain_point"]["owner"]
+    assert truth["pain_point"]["touchpoint"] in stake.loc[owner, "touchpoints"]
+    assert set(stake.index) == set(tps.owner.dropna())
+    assert stake.revenue_at_risk.sum() == pytest.approx(opps.revenue_at_risk.sum())
+    assert stake.loc[owner, "opportunities"] == (opps.owner == owner).sum()
 
 
 def test_roi_arithmetic_by_hand():
@@ -151,7 +163,7 @@ def test_report_pdf_renders_every_page(company, tmp_path):
     html = write_report(ws, tmp_path / "report.html").read_text()
     for part in ("Headline metrics", "Journey map", "Personas", "Voice of the customer",
                  "Team performance", "Churn and CLV outlook", "Opportunities", "CX maturity",
-                 "Roadmap", "Quick-win project plans"):  # fmt: skip
+                 "Roadmap", "Quick-win project plans", "Stakeholder map"):  # fmt: skip
         assert part in html, part
     assert truth["pain_point"]["touchpoint"] in html
     assert "<script src=" not in html  # self-contained: Plotly is inlined

@@ -14,7 +14,7 @@ from cxkit.strategy._maturity import (
     maturity_scores,
 )
 from cxkit.strategy._opportunities import DEFAULT_EFFORT, edit_opportunity, opportunities
-from cxkit.strategy._report import strategy_report, write_report
+from cxkit.strategy._report import stakeholder_map, strategy_report, write_report
 from cxkit.strategy._roadmap import HORIZONS, STEPS, export_roadmap, roadmap
 from cxkit.strategy._roi import COST_BY_EFFORT, REDUCTION, Roi, roi, sensitivity
 
@@ -40,6 +40,7 @@ __all__ = [
     "roadmap",
     "roi",
     "sensitivity",
+    "stakeholder_map",
     "strategy_report",
     "write_report",
 ]

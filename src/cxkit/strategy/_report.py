@@ -33,7 +33,7 @@ from cxkit.strategy._roadmap import HORIZONS, STEPS, roadmap
 from cxkit.strategy._roi import REDUCTION
 from cxkit.voice import empathy_map, theme_summary
 
-__all__ = ["TEMPLATES", "strategy_report", "write_report"]
+__all__ = ["TEMPLATES", "stakeholder_map", "strategy_report", "write_report"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 _STATIC = Path(__file__).parents[1] / "web" / "static"
@@ -82,6 +82,22 @@ def _outlook(ws: Workspace) -> dict[str, Any] | None:
     fig = go.Figure(go.Histogram(x=risk, nbinsx=20, marker_color="#b3261e"))
     fig.update_layout(title="Churn risk of scored customers", xaxis_title="P(no purchase)")
     return {"figures": _rows(agg, 2)[0], "chart": _json(fig, 300)}
+
+
+def stakeholder_map(ws: Workspace, opps: pd.DataFrame) -> pd.DataFrame:
+    """Return per owning team: the touchpoints it owns and the opportunities it should lead."""
+    tps = ws.table("touchpoints").to_pandas()
+    owned = tps.dropna(subset=["owner"]).groupby("owner").touchpoint.agg(", ".join)
+    led = opps.groupby("owner").agg(
+        opportunities=("opportunity_id", "count"),
+        quick_wins=("quick_win", "sum"),
+        revenue_at_risk=("revenue_at_risk", "sum"),
+    )
+    out = pd.concat([owned.rename("touchpoints"), led], axis=1).fillna(
+        {"touchpoints": "", "opportunities": 0, "quick_wins": 0, "revenue_at_risk": 0.0}
+    )
+    out = out.rename_axis("owner").reset_index()
+    return out.sort_values("revenue_at_risk", ascending=False).reset_index(drop=True)
 
 
 def strategy_report(ws: Workspace) -> dict[str, Any]:
@@ -136,6 +152,7 @@ def strategy_report(ws: Workspace) -> dict[str, Any]:
         "team": _rows(team.head(12), 1),
         "outlook": _outlook(ws),
         "opportunities": _rows(plan, 0),
+        "stakeholders": _rows(stakeholder_map(ws, opps), 0),
         "total_at_risk": float(opps.revenue_at_risk.sum()) if len(opps) else 0.0,
         "quick_wins": _rows(quick, 0),
         "answers": _rows(answers, 0),
