@@ -111,3 +111,21 @@ def _status(url: str) -> int:
         return httpx.post(url, data={"score": "7"}, timeout=30).status_code
     except httpx.HTTPError:
         return 0  # the server died before answering: not acknowledged
+
+
+def test_a_failed_write_asks_the_customer_to_retry(app, client, monkeypatch):
+    """If the database refuses a batch, every waiting answer gets a 503, none a false 'thanks'."""
+    from cxkit.web import _state
+
+    state = app.state.cx
+    with state.writing() as ws:
+        (inv,) = invite(ws, state.links, "nps-relationship", ["C0000009"])
+
+    def refuse(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(_state, "record_answers", refuse)
+    r = client.post(f"/s/{inv.token}", data={"score": "8"})
+    assert r.status_code == 503 and "try again" in r.text
+    monkeypatch.undo()
+    assert client.post(f"/s/{inv.token}", data={"score": "8"}).status_code == 200

@@ -38,6 +38,8 @@ class Outcome:
 
     response_id: str | None = None
     error: str | None = None
+    #: The answer was fine but could not be stored now: the sender may try again.
+    retry: bool = False
 
 
 def record_answers(

@@ -19,6 +19,7 @@ from cxkit.store import Workspace
 from cxkit.strategy import answer, edit_opportunity, strategy_report
 from cxkit.strategy._report import TEMPLATES as STRATEGY_TEMPLATES
 from cxkit.surveys import Answer, create_survey, invite
+from cxkit.surveys._answers import ANSWERED
 from cxkit.surveys._definitions import now_utc
 from cxkit.web import _views
 from cxkit.web._auth import (
@@ -568,7 +569,7 @@ async def answer_submit(
     claim, survey = found
     outcome = await _state(request).writer.submit(Answer(claim, score, comment))
     if outcome.error:
-        status = 410 if "already" in outcome.error else 400
+        status = 503 if outcome.retry else 410 if outcome.error == ANSWERED else 400
         return render(
             request, "answer.html", status=status, survey=survey, token=token, error=outcome.error
         )

@@ -169,7 +169,8 @@ class AnswerWriter:
                     ws, [p.answer for p in batch], surveys=self._state.surveys
                 )
         except Exception as exc:  # the database refused: tell every waiting client
-            outcomes = [Outcome(error=f"could not be saved ({type(exc).__name__})")] * len(batch)
+            error = f"your answer could not be saved just now ({type(exc).__name__}); try again"
+            outcomes = [Outcome(error=error, retry=True)] * len(batch)
         for pending, outcome in zip(batch, outcomes, strict=True):
             pending.loop.call_soon_threadsafe(_resolve, pending.future, outcome)
 
