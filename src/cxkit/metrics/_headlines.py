@@ -19,7 +19,8 @@ def headlines(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return a summary row per metric with data, and the metrics' trends per period.
 
-    Summary columns: name, title, unit, direction, value (all data), n, period (the latest),
+    Summary columns: name, title, unit, direction, value (all data), n, period (the latest
+    with 30 observations or more),
     latest, change (vs the period before), significant, better (the change's direction is
     the good one). Metrics whose tables are empty are left out; `missing` lists them.
     """
@@ -32,7 +33,10 @@ def headlines(
             continue
         total = compute(source, name).to_pandas().iloc[0]
         trend = compare(source, name, period=period).to_pandas().dropna(subset=["value"])
-        last = trend.iloc[-1] if len(trend) else None
+        # The latest period with enough observations (a trailing, barely begun period
+        # would otherwise headline a change of a handful of answers).
+        settled = trend[~trend.small_sample.astype(bool)]
+        last = settled.iloc[-1] if len(settled) else None
         change = None if last is None or pd.isna(last.change) else float(last.change)
         rows.append(
             {
