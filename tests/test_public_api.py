@@ -23,6 +23,7 @@ EXPECTED = {
         "TableSpec",
         "TimeOrder",
         "default_vocabularies",
+        "now_utc",
         "table_spec",
     ],
     "cxkit.store": ["Backend", "Config", "TableSource", "Workspace", "connect", "mirror"],

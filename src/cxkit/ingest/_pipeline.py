@@ -12,7 +12,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ import pandas as pd
 from cxkit.ingest._mapping import Mapping
 from cxkit.ingest._readers import SourceFile, prepare
 from cxkit.ingest._validate import validate
-from cxkit.schema import QUARANTINE, TableSpec, table_spec
+from cxkit.schema import QUARANTINE, TableSpec, now_utc, table_spec
 from cxkit.store import Workspace
 
 __all__ = ["IngestResult", "Load", "ingest"]
@@ -177,7 +176,7 @@ def record(load: Load) -> None:
             "rows_read": [load.rows_read],
             "rows_stored": [load.rows_stored],
             "rows_quarantined": [load.rows_quarantined],
-            "ingested_at": [datetime.now(UTC).replace(tzinfo=None)],
+            "ingested_at": [now_utc()],
         }
     )
     batches = ibis.memtable(frame, schema=table_spec("batches").ibis_schema())

@@ -19,9 +19,8 @@ import pyarrow as pa
 
 from cxkit.errors import UnknownTable
 from cxkit.ingest._validate import validate
-from cxkit.schema import TABLES, table_spec
+from cxkit.schema import TABLES, now_utc, table_spec
 from cxkit.store import Workspace
-from cxkit.surveys._definitions import now_utc
 
 __all__ = ["RecordsResult", "ingest_records"]
 

@@ -13,6 +13,7 @@ from cxkit.schema._tables import (
     TimeOrder,
     table_spec,
 )
+from cxkit.schema._time import now_utc
 from cxkit.schema._vocabularies import (
     CHANNELS,
     FEEDBACK_SOURCES,
@@ -39,5 +40,6 @@ __all__ = [
     "TableSpec",
     "TimeOrder",
     "default_vocabularies",
+    "now_utc",
     "table_spec",
 ]

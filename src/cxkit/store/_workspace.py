@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -82,6 +83,17 @@ class Workspace:
     def counts(self) -> dict[str, int]:
         """Return the row count of every canonical and system table."""
         return {name: self.count(name) for name in (*TABLES, *SYSTEM_TABLES)}
+
+    def has_rows(self, name: str) -> bool:
+        """Return whether table ``name`` holds at least one row."""
+        return bool(self.backend.execute_count(self.table(name).limit(1)))
+
+    def upsert(self, name: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert ``rows`` into table ``name``, replacing rows with the same key, atomically."""
+        spec = table_spec(name)
+        frame = pd.DataFrame(list(rows), columns=list(spec.column_names))
+        with self.backend.transaction():
+            self.backend.upsert(name, ibis.memtable(frame, schema=spec.ibis_schema()), spec.key)
 
     def vocabulary(self) -> dict[str, tuple[str, ...]]:
         """Return the allowed values per vocabulary, defaults plus ``cx.toml`` extras."""

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
-import ibis
 import pandas as pd
 import plotly.graph_objects as go
 
 from cxkit.errors import ConfigError
 from cxkit.metrics import REGISTRY
-from cxkit.schema import table_spec
+from cxkit.schema import now_utc
 from cxkit.store import Workspace
 from cxkit.voice import theme_summary
 
@@ -62,15 +60,13 @@ def _banded(value: float, bands: tuple[float, float, float, float]) -> int:
     return 1 + sum(value >= b for b in bands)
 
 
-def _has(ws: Workspace, table: str) -> bool:
-    return bool(ws.backend.execute_count(ws.table(table).limit(1)))
-
-
 def _personas(ws: Workspace) -> tuple[int, str] | None:
     n = ws.count("personas")
     if n:
         return 4, f"{n} personas from behaviour (cx predict run)"
-    return (2, "customers but no personas yet (cx predict run)") if _has(ws, "customers") else None
+    return (
+        (2, "customers but no personas yet (cx predict run)") if ws.has_rows("customers") else None
+    )
 
 
 def _journey_coverage(ws: Workspace) -> tuple[int, str] | None:
@@ -84,7 +80,7 @@ def _journey_coverage(ws: Workspace) -> tuple[int, str] | None:
 
 
 def _listening(ws: Workspace) -> tuple[int, str] | None:
-    if not _has(ws, "feedback"):
+    if not ws.has_rows("feedback"):
         return None
     f = ws.table("feedback")
     sources = ws.backend.execute_count(f.select("source").distinct())
@@ -94,7 +90,7 @@ def _listening(ws: Workspace) -> tuple[int, str] | None:
 
 
 def _pain_points(ws: Workspace) -> tuple[int, str] | None:
-    if _has(ws, "events") and (_has(ws, "responses") or _has(ws, "feedback")):
+    if ws.has_rows("events") and (ws.has_rows("responses") or ws.has_rows("feedback")):
         return 4, "pain points ranked from journeys, scores and feedback (cx journeys painpoints)"
     return None
 
@@ -108,7 +104,7 @@ def _satisfaction_metrics(ws: Workspace) -> tuple[int, str] | None:
 
 
 def _operational_metrics(ws: Workspace) -> tuple[int, str] | None:
-    have = [t for t in ("tickets", "orders", "events") if _has(ws, t)]
+    have = [t for t in ("tickets", "orders", "events") if ws.has_rows(t)]
     names = {"tickets": "frt, art, fcr", "orders": "churn, retention, clv", "events": "conversion"}
     return 1 + 4 * len(have) // 3, f"from {', '.join(have) or 'no'} data: " + "; ".join(
         names[t] for t in have
@@ -120,7 +116,7 @@ def _freshness(ws: Workspace) -> tuple[int, str] | None:
     last = b.ingested_at.max().to_pandas()
     if last is None or pd.isna(last):
         return None
-    days = (datetime.now(UTC).replace(tzinfo=None) - pd.Timestamp(last)).days
+    days = (now_utc() - pd.Timestamp(last)).days
     return 6 - _banded(days, (8, 31, 91, 366)), f"last data loaded {days} days ago"
 
 
@@ -185,11 +181,9 @@ def answer(ws: Workspace, question_id: str, score: int, note: str = "") -> None:
         "score": int(score),
         "source": "user",
         "note": note,
-        "answered_at": datetime.now(UTC).replace(tzinfo=None),
+        "answered_at": now_utc(),
     }
-    expr = ibis.memtable(pd.DataFrame([row]), schema=table_spec("maturity_answers").ibis_schema())
-    with ws.backend.transaction():
-        ws.backend.upsert("maturity_answers", expr, ["question_id"])
+    ws.upsert("maturity_answers", [row])
 
 
 def assessment(ws: Workspace) -> pd.DataFrame:
@@ -279,7 +273,7 @@ def experience_dimensions(ws: Workspace) -> pd.DataFrame:
     theme speaks to is marked ``evidence = False`` and left unscored.
     """
     rows = []
-    themes = theme_summary(ws).to_pandas() if _has(ws, "themes") else pd.DataFrame()
+    themes = theme_summary(ws).to_pandas() if ws.has_rows("themes") else pd.DataFrame()
     for dim, words in DIMENSIONS.items():
         hits = pd.DataFrame()
         if not themes.empty:

@@ -64,7 +64,7 @@ def _support_owner(owners: dict[str, str]) -> str:
 
 
 def _pain_points(ws: Workspace, owners: dict[str, str]) -> list[Candidate]:
-    if not ws.backend.execute_count(ws.table("events").limit(1)):
+    if not ws.has_rows("events"):
         return []
     pains = pain_points(ws)
     hurt = affected_customers(ws)
@@ -85,7 +85,7 @@ def _pain_points(ws: Workspace, owners: dict[str, str]) -> list[Candidate]:
 
 def _slow_agents(ws: Workspace, owners: dict[str, str]) -> list[Candidate]:
     """Agents whose first responses on a channel are much slower than that channel's."""
-    if not ws.backend.execute_count(ws.table("tickets").limit(1)):
+    if not ws.has_rows("tickets"):
         return []
     per = compute(ws, "frt", by=["channel", "agent"]).to_pandas().dropna(subset=["agent"])
     channel = compute(ws, "frt", by=["channel"]).to_pandas().set_index("channel").value
@@ -109,7 +109,7 @@ def _slow_agents(ws: Workspace, owners: dict[str, str]) -> list[Candidate]:
 
 def _slow_channels(ws: Workspace, owners: dict[str, str]) -> list[Candidate]:
     """Channels whose first responses are much slower than the median channel's."""
-    if not ws.backend.execute_count(ws.table("tickets").limit(1)):
+    if not ws.has_rows("tickets"):
         return []
     per = compute(ws, "frt", by=["channel"]).to_pandas().dropna(subset=["channel"])
     per = per[~per.small_sample]
@@ -158,7 +158,7 @@ def _segments(ws: Workspace, owners: dict[str, str]) -> list[Candidate]:
 
 
 def _themes(ws: Workspace, owners: dict[str, str]) -> list[Candidate]:
-    if not ws.backend.execute_count(ws.table("themes").limit(1)):
+    if not ws.has_rows("themes"):
         return []
     themes = theme_summary(ws).to_pandas()
     bad = themes[
@@ -287,7 +287,6 @@ def edit_opportunity(
 ) -> None:
     """Store an analyst's effort, owner or ROI assumption for one opportunity."""
     from cxkit.errors import ConfigError
-    from cxkit.schema import table_spec
 
     if effort is not None and not 1 <= effort <= 5:
         raise ConfigError("effort: expected 1 (days) to 5 (a year or more)")
@@ -303,6 +302,4 @@ def edit_opportunity(
     }
     if len(old):
         row = {k: (v if v is not None else old.iloc[0][k]) for k, v in row.items()}
-    expr = ibis.memtable(pd.DataFrame([row]), schema=table_spec("strategy_edits").ibis_schema())
-    with ws.backend.transaction():
-        ws.backend.upsert("strategy_edits", expr, ["opportunity_id"])
+    ws.upsert("strategy_edits", [row])

@@ -42,10 +42,6 @@ _ENV = jinja2.Environment(
 )
 
 
-def _has(ws: Workspace, table: str) -> bool:
-    return bool(ws.backend.execute_count(ws.table(table).limit(1)))
-
-
 def _json(fig: go.Figure, height: int = 380) -> str:
     fig.update_layout(height=height, margin={"l": 40, "r": 20, "t": 40, "b": 40})
     return str(fig.to_json())
@@ -66,7 +62,7 @@ def _rows(frame: pd.DataFrame, digits: int = 1) -> list[dict[str, Any]]:
 
 def _outlook(ws: Workspace) -> dict[str, Any] | None:
     s = ws.table("customer_scores")
-    if not _has(ws, "customer_scores"):
+    if not ws.has_rows("customer_scores"):
         return None
     scored = s.filter(s.churn_risk.notnull())
     agg = scored.aggregate(
@@ -112,7 +108,7 @@ def strategy_report(ws: Workspace) -> dict[str, Any]:
     trend_fig.update_layout(title="Satisfaction by month")
 
     journeys: dict[str, Any] | None = None
-    if _has(ws, "events"):
+    if ws.has_rows("events"):
         pains = pain_points(ws)
         cols = ["rank", "touchpoint", "affected", "revenue_at_risk", "evidence"]
         journeys = {
@@ -122,17 +118,19 @@ def strategy_report(ws: Workspace) -> dict[str, Any]:
 
     personas = ws.table("personas").order_by("segment").to_pandas()
     segments: list[str] = []
-    if _has(ws, "customers"):
+    if ws.has_rows("customers"):
         c = ws.table("customers")
         c = c.filter(c.segment.notnull())
         top = c.group_by("segment").aggregate(n=c.count())
         segments = list(top.order_by(top.n.desc()).limit(2).segment.to_pandas())
-    empathy = [empathy_map(ws, seg).to_html() for seg in segments] if _has(ws, "feedback") else []
+    empathy = (
+        [empathy_map(ws, seg).to_html() for seg in segments] if ws.has_rows("feedback") else []
+    )
 
-    themes = theme_summary(ws).to_pandas().head(10) if _has(ws, "themes") else pd.DataFrame()
+    themes = theme_summary(ws).to_pandas().head(10) if ws.has_rows("themes") else pd.DataFrame()
     team = (
         scorecard(ws, TEAM_METRICS, "agent").to_pandas().sort_values("frt", ascending=False)
-        if _has(ws, "tickets")
+        if ws.has_rows("tickets")
         else pd.DataFrame()
     )
 

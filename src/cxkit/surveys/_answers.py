@@ -10,9 +10,9 @@ from datetime import datetime
 import pyarrow as pa
 
 from cxkit.errors import SurveyError
-from cxkit.schema import table_spec
+from cxkit.schema import now_utc, table_spec
 from cxkit.store import Workspace
-from cxkit.surveys._definitions import Survey, list_surveys, now_utc
+from cxkit.surveys._definitions import Survey, list_surveys
 from cxkit.surveys._links import Claim
 
 __all__ = ["Answer", "Outcome", "record_answers"]
@@ -67,9 +67,11 @@ def record_answers(
             outcomes[i] = Outcome(error=str(exc))
             continue
         invitation = answer.claim.invitation_id
-        if invitation is None or invitation not in seen:
-            rows[i] = row
-            seen.add(invitation or "")
+        if invitation in seen:
+            continue  # a second answer to one invitation in this batch: refused
+        rows[i] = row
+        if invitation is not None:
+            seen.add(invitation)
     if not rows:
         return outcomes
     invited = {i: answers[i].claim.invitation_id for i in rows if answers[i].claim.invitation_id}

@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
-
-import ibis
-import pandas as pd
+from datetime import datetime
 
 from cxkit.errors import SurveyError
-from cxkit.schema import SCORE_SCALES, ScoreScale, table_spec
+from cxkit.schema import SCORE_SCALES, ScoreScale, now_utc
 from cxkit.store import Workspace
 
 __all__ = [
@@ -34,11 +31,6 @@ DEFAULT_QUESTIONS = {
 POST_INTERACTION_SURVEY = "support_csat"
 
 _ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-
-
-def now_utc() -> datetime:
-    """Return the current time in UTC, without time zone (as the workspace stores times)."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -117,9 +109,7 @@ def create_survey(
         channel=channel or None,
         anonymous=anonymous,
     )
-    row = ibis.memtable(pd.DataFrame([asdict(survey)]), schema=table_spec("surveys").ibis_schema())
-    with ws.backend.transaction():
-        ws.backend.upsert("surveys", row, ["survey_id"])
+    ws.upsert("surveys", [asdict(survey)])
     return survey
 
 

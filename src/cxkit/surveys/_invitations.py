@@ -11,9 +11,9 @@ from typing import Any
 import ibis
 import pandas as pd
 
-from cxkit.schema import table_spec
+from cxkit.schema import now_utc, table_spec
 from cxkit.store import Workspace
-from cxkit.surveys._definitions import get_survey, now_utc, post_interaction_survey
+from cxkit.surveys._definitions import get_survey, post_interaction_survey
 from cxkit.surveys._links import SurveyLinks
 
 __all__ = ["Invitation", "invite", "invite_after_tickets"]

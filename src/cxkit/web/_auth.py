@@ -12,15 +12,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import ibis
-import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from cxkit.errors import AuthError
-from cxkit.schema import table_spec
+from cxkit.schema import now_utc
 from cxkit.store import Workspace
-from cxkit.surveys._definitions import now_utc
 
 __all__ = [
     "ROLES",
@@ -65,12 +62,6 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _write(ws: Workspace, name: str, row: dict[str, object], keys: list[str]) -> None:
-    expr = ibis.memtable(pd.DataFrame([row]), schema=table_spec(name).ibis_schema())
-    with ws.backend.transaction():
-        ws.backend.upsert(name, expr, keys)
-
-
 def add_user(ws: Workspace, username: str, password: str, role: str = "viewer") -> User:
     """Create a user, or reset an existing user's password and role."""
     if not _USERNAME.match(username):
@@ -85,7 +76,7 @@ def add_user(ws: Workspace, username: str, password: str, role: str = "viewer") 
         "role": role,
         "created_at": now_utc(),
     }
-    _write(ws, "users", row, ["username"])
+    ws.upsert("users", [row])
     return User(username, role)
 
 
@@ -113,7 +104,7 @@ def start_session(ws: Workspace, user: User, *, hours: float = SESSION_HOURS) ->
         "username": user.username,
         "expires_at": now_utc() + timedelta(hours=hours),
     }
-    _write(ws, "sessions", row, ["token_hash"])
+    ws.upsert("sessions", [row])
     return token
 
 
@@ -147,7 +138,7 @@ def add_api_key(ws: Workspace, scope: str, label: str = "") -> str:
         "label": label,
         "created_at": now_utc(),
     }
-    _write(ws, "api_keys", row, ["key_id"])
+    ws.upsert("api_keys", [row])
     return key
 
 

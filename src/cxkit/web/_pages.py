@@ -15,12 +15,12 @@ from fastapi.templating import Jinja2Templates
 
 from cxkit.errors import AuthError, ConfigError, SurveyError
 from cxkit.metrics import PERIODS, REGISTRY
+from cxkit.schema import now_utc
 from cxkit.store import Workspace
 from cxkit.strategy import answer, edit_opportunity, strategy_report
 from cxkit.strategy._report import TEMPLATES as STRATEGY_TEMPLATES
 from cxkit.surveys import Answer, create_survey, invite
 from cxkit.surveys._answers import ANSWERED
-from cxkit.surveys._definitions import now_utc
 from cxkit.web import _views
 from cxkit.web._auth import (
     ROLES,

@@ -47,7 +47,7 @@ class State:
         self.write_lock = threading.Lock()
         #: Bumped after every write, so cached page data knows when it is stale.
         self.version = 0
-        self.links = SurveyLinks(workspace_secret(self.workspace().path))
+        self.links = SurveyLinks(workspace_secret(self.path))
         self.surveys: dict[str, Survey] = {}
         self.reload_surveys()
         self.rate_limiter = RateLimiter(rate_limit)

@@ -67,7 +67,7 @@ def records(frame: pd.DataFrame, digits: int = 2) -> list[dict[str, Any]]:
 
 
 def _has_data(ws: Workspace, tables: tuple[str, ...]) -> bool:
-    return all(ws.backend.execute_count(ws.table(t).limit(1)) for t in tables)
+    return all(ws.has_rows(t) for t in tables)
 
 
 def overview(ws: Workspace) -> dict[str, Any]:
@@ -129,7 +129,7 @@ def journeys_view(ws: Workspace) -> dict[str, Any]:
 
 def voice_view(ws: Workspace) -> dict[str, Any]:
     """Sentiment by source, themes, the most negative verbatims and reputation alerts."""
-    if not ws.backend.execute_count(ws.table("feedback_sentiment").limit(1)):
+    if not ws.has_rows("feedback_sentiment"):
         return {"missing": "voice of customer not computed yet: run `cx voice run`"}
     f, s = ws.table("feedback"), ws.table("feedback_sentiment")
     scored = f.join(s, "feedback_id")
