@@ -29,7 +29,7 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 def load(ws: Workspace, name: str, frame) -> None:
     """Insert a hand-made frame into a workspace table (columns it lacks stay empty)."""
-    ws.backend.con.insert(name, frame.reindex(columns=ws.table(name).columns))
+    ws.insert(name, frame.reindex(columns=ws.table(name).columns))
 
 
 def T(s: str):

@@ -76,7 +76,7 @@ def test_running_example_by_hand(tmp_path: Path, shared_data: Path) -> None:
         }
     )
     with Workspace(tmp_path / "ws", create=True) as ws:
-        ws.backend.con.insert("events", events.reindex(columns=ws.table("events").columns))
+        ws.insert("events", events.reindex(columns=ws.table("events").columns))
         v = variants(ws, cases(ws)).to_pandas()
     assert v.cases.sum() == 6
     assert "register request > examine casually > check ticket > decide > reinitiate request" in (

@@ -36,18 +36,18 @@ def test_claim_sets_only_unclaimed_rows(ws, generic):
             "response_id": ["r1", "r2", "r3"],
         }
     )
-    claim = Backend.claim if generic else type(ws.backend).claim
-    assert claim(ws.backend, "invitations", rows, "invitation_id", "answered_at") == ["a"]
+    claim = Backend.claim if generic else type(ws._backend).claim
+    assert claim(ws._backend, "invitations", rows, "invitation_id", "answered_at") == ["a"]
     got = ws.to_pandas("invitations").set_index("invitation_id")
     assert got.loc["a", "response_id"] == "r1" and got.loc["a", "answered_at"] == NOW
     assert pd.isna(got.loc["b", "response_id"]) and pd.isna(got.loc["c", "answered_at"])
     assert len(got) == 3
-    assert claim(ws.backend, "invitations", rows, "invitation_id", "answered_at") == []
+    assert claim(ws._backend, "invitations", rows, "invitation_id", "answered_at") == []
 
 
 def test_append_adds_arrow_rows(ws):
     spec_cols = ws.table("touchpoints").columns
     rows = pa.table({c: ["x"] if c != "stage" else ["purchase"] for c in spec_cols})
-    ws.backend.append("touchpoints", rows)
-    Backend.append(ws.backend, "touchpoints", rows)
+    ws._backend.append("touchpoints", rows)
+    Backend.append(ws._backend, "touchpoints", rows)
     assert ws.count("touchpoints") == 2

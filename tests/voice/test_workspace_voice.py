@@ -107,7 +107,7 @@ def test_alert_rule_on_a_hand_made_series(ws):
         for k in range(20 if i == 35 else 3):
             rows.append({"feedback_id": f"F{i}-{k}", "ts": day, "source": "social", "text": "x"})
     f = pd.DataFrame(rows)
-    ws.backend.con.insert("feedback", f.reindex(columns=ws.table("feedback").columns))
+    ws.insert("feedback", f.reindex(columns=ws.table("feedback").columns))
     s = pd.DataFrame({"feedback_id": f.feedback_id, "score": -0.5, "label": "negative"})
     ws.replace("feedback_sentiment", s)
     alerts = detect_alerts(ws)

@@ -85,11 +85,11 @@ def read(load: Load) -> None:
     options = {**load.mapping.source, **load.options}
     load.source = prepare(load.path, options)
     load.batch_id = _batch_id(load)
-    backend = load.workspace.backend
-    load.staged, load.rejects = backend.stage(
+    ws = load.workspace
+    load.staged, load.rejects = ws.stage(
         load.source.read_path, load.source.fmt, load.source.options
     )
-    load.rows_read = backend.execute_count(load.staged) + len(load.rejects)
+    load.rows_read = ws.count(load.staged) + len(load.rejects)
 
 
 def map_and_validate(load: Load) -> None:
@@ -99,7 +99,7 @@ def map_and_validate(load: Load) -> None:
     checked = validate(
         mapped, load.spec, load.workspace.vocabulary(), load.mapping.timestamp_formats()
     )
-    load.checked = load.workspace.backend.materialize(checked, f"_checked_{load.batch_id}")
+    load.checked = load.workspace.materialize(checked, f"_checked_{load.batch_id}")
 
 
 def warn_unknown_customers(load: Load) -> None:
@@ -110,7 +110,7 @@ def warn_unknown_customers(load: Load) -> None:
     good = load.checked.filter((load.checked._reason == "") & load.checked.customer_id.notnull())
     customers = load.workspace.table("customers")
     unknown = good.anti_join(customers, good.customer_id == customers.customer_id)
-    n = load.workspace.backend.execute_count(unknown)
+    n = load.workspace.count(unknown)
     if n:
         load.warnings.append(
             f"{load.path}: {n:,} rows reference customer ids not in the customers table "
@@ -121,9 +121,9 @@ def warn_unknown_customers(load: Load) -> None:
 def quarantine(load: Load) -> None:
     """Store every bad row and malformed line, with where and why, under the batch id."""
     assert load.checked is not None and load.staged is not None
-    ws, backend = load.workspace, load.workspace.backend
+    ws = load.workspace
     q = ws.table("quarantine")
-    backend.delete_matching(
+    ws.delete_matching(
         "quarantine", q.filter(q.batch_id == load.batch_id).select("batch_id"), ["batch_id"]
     )
     bad = load.checked.filter(load.checked._reason != "").select("_row", "_reason", "_columns")
@@ -138,9 +138,9 @@ def quarantine(load: Load) -> None:
         reason=bad._reason,
         raw=raw,
     )
-    n_bad = backend.execute_count(bad)
+    n_bad = ws.count(bad)
     if n_bad:
-        backend.insert("quarantine", rows)
+        ws.insert("quarantine", rows)
     if load.rejects:
         frame = pd.DataFrame(
             {
@@ -153,7 +153,7 @@ def quarantine(load: Load) -> None:
                 "raw": [json.dumps({"line": text}) for _, _, text in load.rejects],
             }
         )
-        backend.insert("quarantine", ibis.memtable(frame, schema=QUARANTINE.ibis_schema()))
+        ws.insert("quarantine", ibis.memtable(frame, schema=QUARANTINE.ibis_schema()))
     load.rows_quarantined = n_bad + len(load.rejects)
 
 
@@ -161,9 +161,9 @@ def upsert(load: Load) -> None:
     """Insert the valid rows, replacing rows that have the same key."""
     assert load.checked is not None
     good = load.checked.filter(load.checked._reason == "").select(*load.spec.column_names)
-    load.rows_stored = load.workspace.backend.execute_count(good)
+    load.rows_stored = load.workspace.count(good)
     if load.rows_stored:
-        load.workspace.backend.upsert(load.spec.name, good, load.spec.key)
+        load.workspace.upsert(load.spec.name, good)
 
 
 def record(load: Load) -> None:
@@ -179,8 +179,7 @@ def record(load: Load) -> None:
             "ingested_at": [now_utc()],
         }
     )
-    batches = ibis.memtable(frame, schema=table_spec("batches").ibis_schema())
-    load.workspace.backend.upsert("batches", batches, ["batch_id"])
+    load.workspace.upsert("batches", frame)
 
 
 #: Steps that only read and stage; nothing in the workspace changes.
@@ -231,7 +230,7 @@ def ingest(
             step(load)
             if progress:
                 progress(step.__name__, i, steps)
-        with workspace.backend.transaction():
+        with workspace.transaction():
             for i, step in enumerate(WRITE_STEPS, len(READ_STEPS) + 1):
                 step(load)
                 if progress:

@@ -106,8 +106,8 @@ def ingest_records(
             "ingested_at": [now_utc()],
         }
     )
-    with ws.backend.transaction():
-        ws.backend.upsert(table, expr, spec.key)
-        ws.backend.insert("batches", ibis.memtable(log, schema=table_spec("batches").ibis_schema()))
+    with ws.transaction():
+        ws.upsert(table, expr)
+        ws.insert("batches", log)
     result.stored, result.rows = len(records), good
     return result

@@ -1,18 +1,18 @@
-"""The canonical data model: tables, columns, keys and vocabularies, defined once."""
+"""The data model: tables, columns, keys and vocabularies, defined once.
+
+Tables come in three kinds, declared apart: canonical (the company's data, `TABLES`),
+derived (rebuildable outputs, `DERIVED_TABLES`) and operational (the workspace's own
+records, `OPERATIONAL_TABLES`). The kind decides what `mirror` copies, what a rebuild
+clears and what an erasure must touch.
+"""
 
 from __future__ import annotations
 
-from cxkit.schema._tables import (
-    BATCHES,
-    FEEDBACK_SENTIMENT,
-    QUARANTINE,
-    SYSTEM_TABLES,
-    TABLES,
-    Column,
-    TableSpec,
-    TimeOrder,
-    table_spec,
-)
+from cxkit.schema._canonical import TABLES
+from cxkit.schema._catalog import ALL_TABLES, SYSTEM_TABLES, table_spec, tables_of_kind
+from cxkit.schema._derived import DERIVED_TABLES, FEEDBACK_SENTIMENT
+from cxkit.schema._operational import BATCHES, OPERATIONAL_TABLES, QUARANTINE, WORKSPACE_META
+from cxkit.schema._spec import KINDS, Column, TableSpec, TimeOrder
 from cxkit.schema._time import now_utc
 from cxkit.schema._vocabularies import (
     CHANNELS,
@@ -25,16 +25,21 @@ from cxkit.schema._vocabularies import (
 )
 
 __all__ = [
+    "ALL_TABLES",
     "BATCHES",
     "CHANNELS",
+    "DERIVED_TABLES",
     "FEEDBACK_SENTIMENT",
     "FEEDBACK_SOURCES",
+    "KINDS",
+    "OPERATIONAL_TABLES",
     "ORDER_STATUSES",
     "QUARANTINE",
     "SCORE_SCALES",
     "STAGES",
     "SYSTEM_TABLES",
     "TABLES",
+    "WORKSPACE_META",
     "Column",
     "ScoreScale",
     "TableSpec",
@@ -42,4 +47,5 @@ __all__ = [
     "default_vocabularies",
     "now_utc",
     "table_spec",
+    "tables_of_kind",
 ]

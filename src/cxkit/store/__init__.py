@@ -1,10 +1,30 @@
-"""Workspaces: a folder with an embedded DuckDB file, read and written through Ibis."""
+"""Workspaces: a folder with an embedded DuckDB file, read and written through Ibis.
+
+`Workspace` is the only door to the tables; engines are found by URL scheme in `ENGINES`.
+"""
 
 from __future__ import annotations
 
-from cxkit.store._backend import Backend, connect, mirror
+from cxkit.store._backend import ENGINES, Backend, connect, mirror
 from cxkit.store._config import Config
+from cxkit.store._layout import Layout, workspace_secret
+from cxkit.store._migrations import FORMAT_VERSION, MIGRATIONS, Migration, MigrationPlan
 from cxkit.store._source import TableSource
-from cxkit.store._workspace import Workspace
+from cxkit.store._workspace import Workspace, migration_plan
 
-__all__ = ["Backend", "Config", "TableSource", "Workspace", "connect", "mirror"]
+__all__ = [
+    "ENGINES",
+    "FORMAT_VERSION",
+    "MIGRATIONS",
+    "Backend",
+    "Config",
+    "Layout",
+    "Migration",
+    "MigrationPlan",
+    "TableSource",
+    "Workspace",
+    "connect",
+    "migration_plan",
+    "mirror",
+    "workspace_secret",
+]

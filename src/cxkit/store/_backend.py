@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import abc
 import contextlib
-from collections.abc import Iterator, Sequence
+import importlib
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,9 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from cxkit.errors import ConfigError
-from cxkit.schema import TableSpec
+from cxkit.schema import ALL_TABLES, TableSpec
 
-__all__ = ["Backend", "connect", "mirror"]
+__all__ = ["ENGINES", "Backend", "connect", "mirror"]
 
 
 class Backend(abc.ABC):
@@ -38,10 +39,23 @@ class Backend(abc.ABC):
         """Return the names of the tables that exist."""
         return list(self.con.list_tables())
 
+    def create_tables(self, specs: Iterable[TableSpec]) -> list[str]:
+        """Create the tables of ``specs`` that do not exist yet; return their names."""
+        existing = set(self.list_tables())
+        made = []
+        for spec in specs:
+            if spec.name not in existing:
+                self.create_table(spec)
+                made.append(spec.name)
+        return made
+
     def create_table(self, spec: TableSpec) -> None:
-        """Create the table of ``spec`` if it does not exist yet."""
-        if spec.name not in self.list_tables():
-            self.con.create_table(spec.name, schema=spec.ibis_schema())
+        """Create the (missing) table of ``spec``."""
+        self.con.create_table(spec.name, schema=spec.ibis_schema())
+
+    def backup(self, dest: Path) -> Path:
+        """Copy the whole database to ``dest`` (taken before a migration)."""
+        raise ConfigError(f"the {self.scheme} backend cannot back up a workspace")
 
     def execute_count(self, expr: ir.Table) -> int:
         """Return the number of rows of ``expr``."""
@@ -112,37 +126,36 @@ class Backend(abc.ABC):
             self.con.disconnect()
 
 
-_BACKENDS: dict[str, type[Backend]] = {}
-
-
-def register(cls: type[Backend]) -> type[Backend]:
-    """Register a backend class for its URL scheme."""
-    _BACKENDS[cls.scheme] = cls
-    return cls
+#: Engines by URL scheme, as ``module:class``; imported only when a URL asks for one, so
+#: an engine's own dependencies (pyspark) are needed only by those who use it.
+ENGINES: dict[str, str] = {
+    "duckdb": "cxkit.store._duckdb:DuckDBBackend",
+    "pyspark": "cxkit.store._spark:SparkBackend",
+}
 
 
 def connect(url: str) -> Backend:
     """Open the backend named by ``url`` (``duckdb:///path/to/cx.duckdb``)."""
-    # Importing registers the built-in engines; Spark's module imports pyspark lazily.
-    from cxkit.store import _duckdb, _spark  # noqa: F401
-
     scheme = url.split("://", 1)[0] if "://" in url else ""
-    cls = _BACKENDS.get(scheme)
-    if cls is None:
+    target = ENGINES.get(scheme)
+    if target is None:
         raise ConfigError(
-            f"unsupported backend URL {url!r}; expected one of the schemes {sorted(_BACKENDS)}"
+            f"unsupported backend URL {url!r}; expected one of the schemes {sorted(ENGINES)}"
         )
+    module, name = target.split(":")
+    cls: type[Backend] = getattr(importlib.import_module(module), name)
     return cls.from_url(url)  # type: ignore[attr-defined]
 
 
 def mirror(source: Any, url: str) -> Backend:
-    """Copy every canonical table of ``source`` (a workspace) to the engine at ``url``.
+    """Copy the tables of ``source`` (a workspace) to the engine at ``url``.
 
-    The result hands out tables like a workspace, so metrics run on it unchanged.
+    Canonical, derived and operational tables are copied, except those holding credentials
+    (users, sessions, API keys). The result hands out tables like a workspace, so metrics
+    run on it unchanged.
     """
-    from cxkit.schema import SYSTEM_TABLES, TABLES
-
     backend = connect(url)
-    for name in (*TABLES, *SYSTEM_TABLES):
-        backend.load(name, source.table(name).to_pyarrow())
+    for name, spec in ALL_TABLES.items():
+        if not spec.secret:
+            backend.load(name, source.table(name).to_pyarrow())
     return backend

@@ -10,11 +10,9 @@ from typing import Any
 
 from cxkit.errors import ConfigError
 from cxkit.schema import default_vocabularies
+from cxkit.store._layout import Layout
 
-__all__ = ["CONFIG_FILE", "Config"]
-
-CONFIG_FILE = "cx.toml"
-DATABASE_FILE = "cx.duckdb"
+__all__ = ["Config"]
 
 
 @dataclass
@@ -41,7 +39,7 @@ class Config:
     @classmethod
     def load(cls, folder: Path) -> Config:
         """Read ``cx.toml`` from ``folder`` (if present), then apply ``CX_*`` variables."""
-        path = folder / CONFIG_FILE
+        path = Layout(folder).config
         data: dict[str, Any] = {}
         if path.exists():
             try:
@@ -76,7 +74,7 @@ class Config:
         lines += ["", "# Extra allowed values, added to the defaults.", "[vocabularies]"]
         for name, values in sorted(self.vocabularies.items()):
             lines.append(f"{name} = [{', '.join(repr(v) for v in values)}]")
-        (folder / CONFIG_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        Layout(folder).config.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def vocabulary(self) -> dict[str, tuple[str, ...]]:
         """Return the default vocabularies extended by this workspace's extra values."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shutil
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -15,8 +16,8 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from cxkit.errors import UnreadableFile
-from cxkit.store._backend import Backend, register
+from cxkit.errors import ConfigError, UnreadableFile
+from cxkit.store._backend import Backend
 
 __all__ = ["DuckDBBackend"]
 
@@ -29,7 +30,6 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-@register
 class DuckDBBackend(Backend):
     """A workspace stored in one DuckDB file, all times in UTC."""
 
@@ -43,7 +43,21 @@ class DuckDBBackend(Backend):
         con = ibis.duckdb.connect(path)
         # Times are UTC everywhere; strptime with %z yields TIMESTAMPTZ, converted in this zone.
         con.raw_sql("SET TimeZone = 'UTC'")
-        return cls(con)
+        backend = cls(con)
+        backend.path = None if path == ":memory:" else Path(path)
+        return backend
+
+    #: The database file (``None`` in memory).
+    path: Path | None = None
+
+    def backup(self, dest: Path) -> Path:
+        """Checkpoint (the write-ahead log into the file), then copy the file to ``dest``."""
+        if self.path is None:
+            raise ConfigError("an in-memory workspace has no file to back up")
+        self.raw.execute("CHECKPOINT")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.path, dest)
+        return dest
 
     @property
     def raw(self) -> duckdb.DuckDBPyConnection:

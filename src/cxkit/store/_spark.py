@@ -16,12 +16,11 @@ import pyarrow as pa
 
 from cxkit.errors import ConfigError
 from cxkit.schema import TableSpec
-from cxkit.store._backend import Backend, register
+from cxkit.store._backend import Backend
 
 __all__ = ["SparkBackend"]
 
 
-@register
 class SparkBackend(Backend):
     """Tables held as Spark temporary views; times in UTC."""
 
@@ -50,9 +49,8 @@ class SparkBackend(Backend):
         return cls(ibis.pyspark.connect(session))
 
     def create_table(self, spec: TableSpec) -> None:
-        """Create an empty temporary view for ``spec`` unless it exists."""
-        if spec.name not in self.list_tables():
-            self.load(spec.name, spec.ibis_schema().to_pyarrow().empty_table())
+        """Create an empty temporary view for ``spec``."""
+        self.load(spec.name, spec.ibis_schema().to_pyarrow().empty_table())
 
     def load(self, name: str, data: pa.Table) -> None:
         """Replace table ``name`` with ``data`` (a temporary view: nothing written to disk)."""

@@ -1,11 +1,16 @@
-"""A workspace: a folder with ``cx.toml`` and an embedded DuckDB file."""
+"""A workspace: a folder with ``cx.toml`` and an embedded DuckDB file.
+
+`Workspace` is the only door to the store: capabilities read tables and write through its
+methods, never through the engine behind it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeAlias
 
 import ibis
 import ibis.expr.types as ir
@@ -13,11 +18,16 @@ import pandas as pd
 import pyarrow as pa
 
 from cxkit.errors import WorkspaceError
-from cxkit.schema import SYSTEM_TABLES, TABLES, table_spec
+from cxkit.schema import ALL_TABLES, table_spec
 from cxkit.store._backend import Backend, connect
-from cxkit.store._config import CONFIG_FILE, DATABASE_FILE, Config
+from cxkit.store._config import Config
+from cxkit.store._layout import Layout
+from cxkit.store._migrations import MigrationPlan, plan, upgrade
 
-__all__ = ["Workspace"]
+__all__ = ["Workspace", "migration_plan"]
+
+#: What `Workspace.upsert` and `Workspace.insert` take: rows as mappings, or a table.
+Rows: TypeAlias = Sequence[Mapping[str, Any]] | ir.Table | pa.Table | pd.DataFrame
 
 
 class Workspace:
@@ -32,6 +42,9 @@ class Workspace:
     url
         Backend URL overriding ``cx.toml`` (default: ``duckdb:///<path>/cx.duckdb``).
 
+    Opening a workspace made by an older cxkit migrates it (a backup first); `migrated`
+    says what changed.
+
     Examples
     --------
     >>> import tempfile
@@ -42,19 +55,22 @@ class Workspace:
 
     def __init__(self, path: str | Path, *, create: bool = False, url: str | None = None):
         self.path = Path(path).resolve()
-        if not (self.path / CONFIG_FILE).exists():
+        self.layout = Layout(self.path)
+        if not self.layout.config.exists():
             if not create:
                 raise WorkspaceError(
-                    f"{self.path} is not a cxkit workspace (no {CONFIG_FILE}); "
+                    f"{self.path} is not a cxkit workspace (no {self.layout.config.name}); "
                     "create one with `cx init` or `cx demo`"
                 )
             self.path.mkdir(parents=True, exist_ok=True)
             Config().save(self.path)
         self.config = Config.load(self.path)
-        self.url = url or self.config.url or f"duckdb:///{self.path / DATABASE_FILE}"
-        self.backend: Backend = connect(self.url)
-        for spec in (*TABLES.values(), *SYSTEM_TABLES.values()):
-            self.backend.create_table(spec)
+        self.url = url or self.config.url or f"duckdb:///{self.layout.database}"
+        self._backend: Backend = connect(self.url)
+        self._depth = 0
+        self.migrated: MigrationPlan = upgrade(
+            self._backend, lambda version: self._backend.backup(self.layout.backup(f"v{version}"))
+        )
 
     def __enter__(self) -> Workspace:
         return self
@@ -69,46 +85,135 @@ class Workspace:
 
     def close(self) -> None:
         """Close the backend connection."""
-        self.backend.close()
+        self._backend.close()
+
+    @property
+    def backend(self) -> Backend:
+        """Transitional: removed once the web and survey modules use the methods below."""
+        return self._backend
+
+    # Reading ---------------------------------------------------------------------------
 
     def table(self, name: str) -> ir.Table:
-        """Return a canonical or system table as an Ibis expression."""
+        """Return a table of the workspace as an Ibis expression."""
         table_spec(name)  # raises UnknownTable with the known names
-        return self.backend.table(name)
+        return self._backend.table(name)
 
-    def count(self, name: str) -> int:
-        """Return the number of rows in table ``name``."""
-        return self.backend.execute_count(self.table(name))
+    def count(self, what: str | ir.Table) -> int:
+        """Return the number of rows of table ``what``, or of an expression over the tables."""
+        return self._backend.execute_count(self.table(what) if isinstance(what, str) else what)
 
     def counts(self) -> dict[str, int]:
-        """Return the row count of every canonical and system table."""
-        return {name: self.count(name) for name in (*TABLES, *SYSTEM_TABLES)}
+        """Return the row count of every table."""
+        return {name: self.count(name) for name in ALL_TABLES}
 
     def has_rows(self, name: str) -> bool:
         """Return whether table ``name`` holds at least one row."""
-        return bool(self.backend.execute_count(self.table(name).limit(1)))
-
-    def upsert(self, name: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Insert ``rows`` into table ``name``, replacing rows with the same key, atomically."""
-        spec = table_spec(name)
-        frame = pd.DataFrame(list(rows), columns=list(spec.column_names))
-        with self.backend.transaction():
-            self.backend.upsert(name, ibis.memtable(frame, schema=spec.ibis_schema()), spec.key)
+        return bool(self.count(self.table(name).limit(1)))
 
     def vocabulary(self) -> dict[str, tuple[str, ...]]:
         """Return the allowed values per vocabulary, defaults plus ``cx.toml`` extras."""
         return self.config.vocabulary()
 
-    def replace(self, name: str, data: pa.Table | pd.DataFrame) -> None:
-        """Replace all rows of table ``name`` (a derived table) with ``data``, atomically."""
-        spec = table_spec(name)
-        schema = spec.ibis_schema()
-        frame = ibis.memtable(data)
-        expr = frame.select(*[frame[c].cast(schema[c]).name(c) for c in spec.column_names])
-        with self.backend.transaction():
-            self.backend.con.truncate_table(name)
-            self.backend.insert(name, expr)
-
     def to_pandas(self, name: str, **kwargs: Any) -> pd.DataFrame:
         """Return table ``name`` as a pandas DataFrame (for small tables and tests)."""
         return self.table(name).to_pandas(**kwargs)
+
+    # Writing ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block atomically; a block inside another joins the outer transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        with self._backend.transaction():
+            self._depth = 1
+            try:
+                yield
+            finally:
+                self._depth = 0
+
+    def _expr(self, name: str, data: Rows) -> ir.Table:
+        """Return ``data`` as an Ibis table with table ``name``'s columns and types."""
+        if isinstance(data, ir.Table):
+            return data
+        schema = table_spec(name).ibis_schema()
+        if isinstance(data, pa.Table | pd.DataFrame):
+            frame = ibis.memtable(data)
+            return frame.select(*[frame[c].cast(schema[c]).name(c) for c in schema.names])
+        rows = pd.DataFrame(list(data), columns=list(schema.names))
+        return ibis.memtable(rows, schema=schema)
+
+    def insert(self, name: str, data: Rows) -> None:
+        """Append ``data`` to table ``name`` (no key check: for logs and fresh rows)."""
+        self._backend.insert(name, self._expr(name, data))
+
+    def append(self, name: str, rows: pa.Table) -> None:
+        """Append Arrow ``rows`` (the table's columns, in order) in one fast write."""
+        self._backend.append(name, rows)
+
+    def upsert(self, name: str, data: Rows) -> None:
+        """Insert ``data`` into table ``name``, replacing rows with the same key, atomically."""
+        with self.transaction():
+            self._backend.upsert(name, self._expr(name, data), table_spec(name).key)
+
+    def delete_matching(self, name: str, expr: ir.Table, keys: Sequence[str] = ()) -> None:
+        """Delete rows of ``name`` whose key (or ``keys``) matches a row of ``expr``."""
+        with self.transaction():
+            self._backend.delete_matching(name, expr, list(keys or table_spec(name).key))
+
+    def replace(self, name: str, data: pa.Table | pd.DataFrame) -> None:
+        """Replace all rows of table ``name`` (a derived table) with ``data``, atomically."""
+        expr = self._expr(name, data)
+        with self.transaction():
+            self._backend.con.truncate_table(name)
+            self._backend.insert(name, expr)
+
+    def claim(self, name: str, rows: pa.Table, key: str, flag: str) -> list[str]:
+        """Write ``rows`` onto rows of ``name`` with the same ``key`` whose ``flag`` is null.
+
+        Returns the keys claimed. Check and write are one step, so two writers cannot
+        claim one row (a survey invitation is answered once this way).
+        """
+        return self._backend.claim(name, rows, key, flag)
+
+    # For ingest: files and intermediate results ----------------------------------------
+
+    def stage(self, path: Path, fmt: str, options: dict[str, Any]) -> tuple[ir.Table, list[Any]]:
+        """Read a file into a temporary all-string table with a 1-based ``_row`` column.
+
+        Returns the table and the file's malformed lines as ``(row, reason, text)``.
+        """
+        return self._backend.stage(path, fmt, options)
+
+    def materialize(self, expr: ir.Table, name: str) -> ir.Table:
+        """Compute ``expr`` once into a temporary table ``name`` and return that table."""
+        return self._backend.materialize(expr, name)
+
+
+def migration_plan(path: str | Path) -> MigrationPlan:
+    """Return what opening the workspace at ``path`` would change, changing nothing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> Workspace(folder, create=True).close()
+    >>> migration_plan(folder).describe()
+    ['format 2 is current: nothing to change']
+    """
+    folder = Path(path).resolve()
+    layout = Layout(folder)
+    if not layout.config.exists():
+        raise WorkspaceError(f"{folder} is not a cxkit workspace (no {layout.config.name})")
+    config = Config.load(folder)
+    backend = connect(config.url or f"duckdb:///{layout.database}")
+    try:
+        return plan(backend)
+    finally:
+        backend.close()

@@ -74,7 +74,7 @@ def _journey_coverage(ws: Workspace) -> tuple[int, str] | None:
     if not tps:
         return None
     e = ws.table("events")
-    seen = ws.backend.execute_count(e.select("touchpoint").distinct())
+    seen = ws.count(e.select("touchpoint").distinct())
     share = min(seen / tps, 1.0)
     return _banded(share, (0.01, 0.4, 0.7, 0.9)), f"events at {seen} of {tps} touchpoints"
 
@@ -83,7 +83,7 @@ def _listening(ws: Workspace) -> tuple[int, str] | None:
     if not ws.has_rows("feedback"):
         return None
     f = ws.table("feedback")
-    sources = ws.backend.execute_count(f.select("source").distinct())
+    sources = ws.count(f.select("source").distinct())
     themes = ws.count("themes")
     score = min(5, 1 + sources + (1 if themes else 0))
     return score, f"{sources} feedback sources; {themes} themes discovered"
@@ -133,7 +133,7 @@ def _consent(ws: Workspace) -> tuple[int, str] | None:
     n = ws.count("customers")
     if not n:
         return None
-    known = ws.backend.execute_count(c.filter(c.consent_marketing.notnull()))
+    known = ws.count(c.filter(c.consent_marketing.notnull()))
     share = known / n
     return _banded(share, (0.25, 0.5, 0.75, 0.95)), f"consent recorded for {share:.0%} of customers"
 

@@ -1,0 +1,28 @@
+CREATE TABLE api_keys(key_id VARCHAR NOT NULL, key_hash VARCHAR NOT NULL, "scope" VARCHAR NOT NULL, "label" VARCHAR, created_at TIMESTAMP);;
+CREATE TABLE batches(batch_id VARCHAR NOT NULL, table_name VARCHAR NOT NULL, source_file VARCHAR, rows_read BIGINT, rows_stored BIGINT, rows_quarantined BIGINT, ingested_at TIMESTAMP);;
+CREATE TABLE customers(customer_id VARCHAR NOT NULL, created_at TIMESTAMP, "name" VARCHAR, email VARCHAR, phone VARCHAR, country VARCHAR, segment VARCHAR, consent_marketing BOOLEAN, consent_analytics BOOLEAN, attributes VARCHAR);;
+CREATE TABLE customer_scores(customer_id VARCHAR NOT NULL, churn_risk DOUBLE, reasons VARCHAR, p_alive DOUBLE, expected_purchases DOUBLE, expected_spend DOUBLE, clv DOUBLE, r BIGINT, f BIGINT, m BIGINT, rfm_segment VARCHAR, segment BIGINT, persona VARCHAR);;
+CREATE TABLE events(event_id VARCHAR NOT NULL, customer_id VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, touchpoint VARCHAR NOT NULL, channel VARCHAR, session_id VARCHAR, properties VARCHAR);;
+CREATE TABLE feedback(feedback_id VARCHAR NOT NULL, customer_id VARCHAR, ts TIMESTAMP NOT NULL, "source" VARCHAR NOT NULL, touchpoint VARCHAR, "text" VARCHAR, rating DOUBLE, author VARCHAR, likes BIGINT, shares BIGINT, "comments" BIGINT);;
+CREATE TABLE feedback_sentiment(feedback_id VARCHAR NOT NULL, score DOUBLE NOT NULL, "label" VARCHAR NOT NULL);;
+CREATE TABLE invitations(invitation_id VARCHAR NOT NULL, survey_id VARCHAR NOT NULL, customer_id VARCHAR, ticket_id VARCHAR, created_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL, answered_at TIMESTAMP, response_id VARCHAR);;
+CREATE TABLE maturity_answers(question_id VARCHAR NOT NULL, score BIGINT, "source" VARCHAR, note VARCHAR, answered_at TIMESTAMP);;
+CREATE TABLE orders(order_id VARCHAR NOT NULL, customer_id VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, amount DOUBLE NOT NULL, channel VARCHAR, status VARCHAR);;
+CREATE TABLE order_items(order_id VARCHAR NOT NULL, line BIGINT NOT NULL, product_id VARCHAR, category VARCHAR, quantity BIGINT, price DOUBLE);;
+CREATE TABLE outreach(rank BIGINT NOT NULL, customer_id VARCHAR NOT NULL, value_at_risk DOUBLE, churn_risk DOUBLE, clv DOUBLE, reasons VARCHAR, "action" VARCHAR, offer VARCHAR);;
+CREATE TABLE personas(segment BIGINT NOT NULL, "name" VARCHAR NOT NULL, customers BIGINT, "share" DOUBLE, mean_revenue DOUBLE, mean_clv DOUBLE, churn_risk DOUBLE, channels VARCHAR, touchpoints VARCHAR, categories VARCHAR, themes VARCHAR, pain_points VARCHAR);;
+CREATE TABLE quarantine(batch_id VARCHAR NOT NULL, table_name VARCHAR NOT NULL, source_file VARCHAR, row_number BIGINT, column_name VARCHAR, reason VARCHAR NOT NULL, raw VARCHAR);;
+CREATE TABLE recommendations(customer_id VARCHAR NOT NULL, rank BIGINT NOT NULL, item VARCHAR NOT NULL, score DOUBLE);;
+CREATE TABLE responses(response_id VARCHAR NOT NULL, survey_id VARCHAR, customer_id VARCHAR, kind VARCHAR NOT NULL, score BIGINT NOT NULL, "comment" VARCHAR, touchpoint VARCHAR, channel VARCHAR, ts TIMESTAMP NOT NULL);;
+CREATE TABLE response_sentiment(response_id VARCHAR NOT NULL, score DOUBLE NOT NULL, "label" VARCHAR NOT NULL);;
+CREATE TABLE sessions(token_hash VARCHAR NOT NULL, username VARCHAR NOT NULL, expires_at TIMESTAMP NOT NULL);;
+CREATE TABLE strategy_edits(opportunity_id VARCHAR NOT NULL, effort BIGINT, "owner" VARCHAR, churn_reduction DOUBLE);;
+CREATE TABLE surveys(survey_id VARCHAR NOT NULL, "name" VARCHAR NOT NULL, kind VARCHAR NOT NULL, question VARCHAR NOT NULL, follow_up VARCHAR, touchpoint VARCHAR, channel VARCHAR, anonymous BOOLEAN, created_at TIMESTAMP);;
+CREATE TABLE text_themes(text_table VARCHAR NOT NULL, text_id VARCHAR NOT NULL, theme_id VARCHAR NOT NULL);;
+CREATE TABLE themes(theme_id VARCHAR NOT NULL, "label" VARCHAR NOT NULL, keywords VARCHAR, texts BIGINT, verbatims VARCHAR);;
+CREATE TABLE theme_edits(theme_id VARCHAR NOT NULL, "label" VARCHAR, merged_into VARCHAR);;
+CREATE TABLE tickets(ticket_id VARCHAR NOT NULL, customer_id VARCHAR, channel VARCHAR, agent_id VARCHAR, topic VARCHAR, created_at TIMESTAMP NOT NULL, first_response_at TIMESTAMP, resolved_at TIMESTAMP, contacts BIGINT, csat BIGINT);;
+CREATE TABLE touchpoints(touchpoint VARCHAR NOT NULL, channel VARCHAR NOT NULL, stage VARCHAR NOT NULL, "owner" VARCHAR);;
+CREATE TABLE users(username VARCHAR NOT NULL, password_hash VARCHAR NOT NULL, "role" VARCHAR NOT NULL, created_at TIMESTAMP);;
+CREATE TABLE voice_alerts("day" TIMESTAMP NOT NULL, "source" VARCHAR NOT NULL, negative BIGINT, expected DOUBLE, score DOUBLE, theme VARCHAR, top_posts VARCHAR);;
+
