@@ -202,7 +202,16 @@ EXPECTED = {
         "rfm_scores",
         "rfm_summary",
     ],
-    "cxkit.demo": ["PERSONAS", "TOUCHPOINTS", "DemoReport", "Persona", "build_demo"],
+    "cxkit.demo": [
+        "DEMO_ADMIN",
+        "PERSONAS",
+        "TOUCHPOINTS",
+        "DemoAnalysis",
+        "DemoReport",
+        "Persona",
+        "analyse_demo",
+        "build_demo",
+    ],
     "cxkit.errors": [
         "AuthError",
         "ConfigError",
@@ -215,6 +224,7 @@ EXPECTED = {
         "UnknownTable",
         "UnreadableFile",
         "WorkspaceError",
+        "check_fitted",
     ],
 }
 

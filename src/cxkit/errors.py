@@ -33,6 +33,7 @@ __all__ = [
     "UnknownTable",
     "UnreadableFile",
     "WorkspaceError",
+    "check_fitted",
 ]
 
 
@@ -91,3 +92,18 @@ class SurveyError(CxError, ValueError):
 
 class AuthError(CxError):
     """A user, role, password or API key that cannot be accepted."""
+
+
+def check_fitted(estimator: object, attribute: str) -> None:
+    """Raise scikit-learn's ``NotFittedError`` unless ``estimator`` has ``attribute`` set.
+
+    For estimators whose modules avoid importing scikit-learn until it is needed: the
+    check costs an attribute lookup, and the import happens only to raise.
+    """
+    if not hasattr(estimator, attribute):
+        from sklearn.exceptions import NotFittedError
+
+        raise NotFittedError(
+            f"This {type(estimator).__name__} instance is not fitted yet. Call 'fit' with "
+            "appropriate arguments before using this estimator."
+        )

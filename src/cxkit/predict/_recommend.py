@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
+from cxkit.errors import check_fitted
 from cxkit.store import TableSource
 
 __all__ = ["HitRate", "ItemRecommender", "hit_rate", "purchases"]
@@ -82,6 +83,7 @@ class ItemRecommender:
 
         ``customers`` (a table with ``customer_id``) defaults to everyone seen in ``fit``.
         """
+        check_fitted(self, "popular_")
         owned = self.owned_
         who = (customers if customers is not None else owned).select("customer_id").distinct()
         mine = owned.join(who, "customer_id")

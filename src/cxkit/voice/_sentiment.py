@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxkit.errors import check_fitted
 from cxkit.voice._features import TextFeatures, analyse
 from cxkit.voice._lexicon import Lexicon, default_lexicon
 
@@ -57,10 +58,11 @@ class SentimentModel:
         self.blend = blend
         self.min_df = min_df
         self.neutral = neutral
-        self.lexicon: Lexicon = default_lexicon()
-        self.intercept_ = 0.0
-        self.dense_coef_: tuple[float, ...] = (0.0, 0.0, 0.0)
-        self.gram_coef_: dict[str, float] = {}
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The valence lexicon: VADER's overlaid by cxkit's CX words (shared, loaded once)."""
+        return default_lexicon()
 
     def fit(self, texts: Sequence[str], y: Sequence[float] | np.ndarray) -> SentimentModel:
         """Learn n-gram and lexicon weights from texts rated in [-1, 1]."""
@@ -94,6 +96,7 @@ class SentimentModel:
 
     def predict(self, texts: Iterable[str | None]) -> np.ndarray:
         """Return a score in [-1, 1] per text; empty or missing texts score 0."""
+        check_fitted(self, "gram_coef_")
         lex = self.lexicon
         return np.fromiter(
             (self._score(analyse(t, lex)) if t else 0.0 for t in texts), dtype=np.float64

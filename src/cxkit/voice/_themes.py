@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+from cxkit.errors import check_fitted
+
 __all__ = ["Theme", "ThemeModel"]
 
 _TOKENS = r"(?u)\b[a-zA-Z][a-zA-Z']+\b"
@@ -54,7 +56,6 @@ class ThemeModel:
         self.n_themes = n_themes
         self.sample_size = sample_size
         self.seed = seed
-        self.themes_: list[Theme] = []
 
     def _vectorizer(self) -> object:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -126,6 +127,7 @@ class ThemeModel:
 
     def predict(self, texts: Sequence[str], batch_size: int = 50_000) -> np.ndarray:
         """Return the index of each text's theme in ``themes_``; -1 for texts with no theme word."""
+        check_fitted(self, "themes_")
         out = np.empty(len(texts), dtype=np.int64)
         for start in range(0, len(texts), batch_size):
             x = self.vectorizer_.transform(texts[start : start + batch_size])  # type: ignore[attr-defined]
