@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
+
 from cxkit.demo import build_demo
 from cxkit.store import Workspace
 
@@ -23,6 +25,17 @@ def scratch_demo(customers: int = 20_000, seed: int = 7) -> Iterator[Workspace]:
             yield ws
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def peer_connection(ws: Workspace) -> duckdb.DuckDBPyConnection:
+    """Open a plain DuckDB connection to the workspace's database, for the hand-written SQL peer.
+
+    In one process DuckDB shares the database between connections, so the peer sees what
+    cxkit sees (and tables the bench replicates through it).
+    """
+    con = duckdb.connect(str(ws.layout.database))
+    con.execute("SET TimeZone = 'UTC'")
+    return con
 
 
 def best_of(fn: Callable[[], object], runs: int = 3) -> float:

@@ -13,7 +13,7 @@ import resource
 import sys
 import time
 
-from _common import best_of, scratch_demo
+from _common import best_of, peer_connection, scratch_demo
 from cxkit.journeys import cases, funnel, transitions, variants
 
 EVENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
@@ -43,7 +43,7 @@ SQL = {
 
 def main() -> None:
     with scratch_demo() as ws:
-        raw = ws.backend.raw  # type: ignore[attr-defined]
+        raw = peer_connection(ws)
         n = raw.execute("SELECT count(*) FROM events").fetchone()[0]
         copies = -(-EVENTS // n)
         raw.execute(

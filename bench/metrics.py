@@ -12,10 +12,11 @@ import resource
 import sys
 import time
 
+import ibis
 import numpy as np
 import pandas as pd
 
-from _common import best_of, scratch_demo
+from _common import best_of, peer_connection, scratch_demo
 from cxkit.metrics import compute
 from cxkit.store import Workspace
 
@@ -25,7 +26,7 @@ TICKETS = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
 
 def scale(ws: Workspace, table: str, key: str, time_cols: list[str], rows: int) -> None:
     """Replicate ``table`` to ``rows`` rows: copy k gets ids suffixed -k and times + k hours."""
-    raw = ws.backend.raw  # type: ignore[attr-defined]
+    raw = peer_connection(ws)
     n = raw.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     copies = -(-rows // n)
     cols = [r[0] for r in raw.execute(f"DESCRIBE {table}").fetchall()]
@@ -137,11 +138,9 @@ def main() -> None:
             ["created_at", "first_response_at", "resolved_at"],
             TICKETS,
         )
-        raw = ws.backend.raw  # type: ignore[attr-defined]
+        raw = peer_connection(ws)
         cx_s = best_of(lambda: [compute(ws, **kw).to_pyarrow() for kw in CXKIT.values()])
-        compile_s = best_of(
-            lambda: [ws.backend.con.compile(compute(ws, **kw)) for kw in CXKIT.values()]
-        )
+        compile_s = best_of(lambda: [ibis.to_sql(compute(ws, **kw)) for kw in CXKIT.values()])
         sql_s = best_of(lambda: [raw.execute(q).arrow() for q in SQL.values()])
         # Same answers: cxkit's values equal the hand-written SQL's.
         for key, kw in CXKIT.items():
