@@ -41,18 +41,16 @@ def T(s: str):
 
 @pytest.fixture(scope="session")
 def demo_company(tmp_path_factory: pytest.TempPathFactory):
-    """The company `cx demo` builds (20,000 customers, seed 7), with voice and predictions.
+    """The company `cx demo` builds (20,000 customers, seed 7), analysed as `cx demo` does.
 
     Built once per test session: (workspace folder, predict report, ground truth).
     """
     import json
 
     from cxkit.demo import build_demo
-    from cxkit.predict import refresh
-    from cxkit.voice import refresh as voice_refresh
 
-    report = build_demo(tmp_path_factory.mktemp("demo20k") / "ws", customers=20_000, seed=7)
-    with Workspace(report.path) as ws:
-        voice_refresh(ws)
-        result = refresh(ws)
-    return report.path, result, json.loads(report.ground_truth_path.read_text())
+    report = build_demo(
+        tmp_path_factory.mktemp("demo20k") / "ws", customers=20_000, seed=7, analyse=True
+    )
+    assert report.analysis is not None
+    return report.path, report.analysis.predict, json.loads(report.ground_truth_path.read_text())

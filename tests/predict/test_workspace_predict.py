@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -116,33 +114,6 @@ def test_clv_holdout_predicts_total_purchases(demo):
     # Customers who bought more in calibration buy more in the holdout, as predicted.
     assert by.predicted.is_monotonic_increasing
     assert by.actual.iloc[-1] > by.actual.iloc[0]
-
-
-def test_cli_outreach_lists_the_stored_ranking(demo):
-    from typer.testing import CliRunner
-
-    from cxkit.cli import app
-
-    ws, _, _ = demo
-    args = ["predict", "outreach", "-w", str(ws.path), "--top", "3", "--format", "csv"]
-    done = CliRunner().invoke(app, args)
-    assert done.exit_code == 0, done.output
-    lines = done.output.strip().splitlines()
-    assert len(lines) == 4
-    first = ws.to_pandas("outreach").sort_values("rank").customer_id.iloc[0]
-    assert lines[1].startswith(f"1,{first},")
-
-
-def test_cli_outreach_without_a_run_says_what_to_do(tmp_path):
-    Workspace(tmp_path / "empty", create=True).close()
-    done = subprocess.run(
-        [sys.executable, "-m", "cxkit", "predict", "outreach", "-w", str(tmp_path / "empty")],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 2
-    assert "cx predict run" in done.stderr
-    assert "Traceback" not in done.stderr
 
 
 def test_recommendations_beat_popularity_on_real_olist_orders(shared_data):

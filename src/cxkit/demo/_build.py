@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,10 +12,12 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
+from cxkit.demo._analyse import DemoAnalysis, analyse_demo
 from cxkit.demo._feedback import feedback, responses
+from cxkit.demo._files import Writers, prepare_folder
 from cxkit.demo._simulate import Chunk, simulate_chunk
+from cxkit.demo._surveys import define_surveys
 from cxkit.demo._text import TextPools
 from cxkit.demo._world import (
     AGENTS,
@@ -35,11 +36,9 @@ from cxkit.demo._world import (
     TP_CHANNEL,
     TP_NAMES,
 )
-from cxkit.errors import WorkspaceError
 from cxkit.ingest import ingest
 from cxkit.schema import CHANNELS
 from cxkit.store import Workspace
-from cxkit.surveys import create_survey
 
 __all__ = ["DemoReport", "build_demo"]
 
@@ -61,7 +60,7 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class DemoReport:
-    """What `build_demo` made."""
+    """What `build_demo` made (and, with ``analyse=True``, what `analyse_demo` found)."""
 
     path: Path
     counts: dict[str, int]
@@ -71,6 +70,7 @@ class DemoReport:
     seconds: float
     ground_truth_path: Path
     truth: dict[str, Any] = field(repr=False, default_factory=dict)
+    analysis: DemoAnalysis | None = field(repr=False, default=None)
 
 
 def _ids(prefix: str, start: int, n: int, width: int = 8) -> pa.Array:
@@ -80,23 +80,6 @@ def _ids(prefix: str, start: int, n: int, width: int = 8) -> pa.Array:
 
 def _ts(values: np.ndarray) -> pa.Array:
     return pa.array(values.astype("datetime64[s]"), type=pa.timestamp("s"))
-
-
-class _Writers:
-    """One CSV writer per table, appended chunk by chunk."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.writers: dict[str, pacsv.CSVWriter] = {}
-
-    def write(self, name: str, table: pa.Table) -> None:
-        if name not in self.writers:
-            self.writers[name] = pacsv.CSVWriter(self.folder / f"{name}.csv", table.schema)
-        self.writers[name].write_table(table)
-
-    def close(self) -> None:
-        for w in self.writers.values():
-            w.close()
 
 
 def _tables(
@@ -295,28 +278,13 @@ INGEST_ORDER = (
 )
 
 
-def _prepare_folder(path: Path) -> None:
-    """Start from a clean folder; refuse to clear one that is not a previous demo."""
-    if path.exists() and any(path.iterdir()):
-        if not (path / "ground_truth.json").exists():
-            raise WorkspaceError(
-                f"{path} is not empty and holds no earlier demo; choose an empty folder"
-            )
-        for item in ("files", "cx.duckdb", "cx.duckdb.wal", "cx.toml", "ground_truth.json"):
-            target = path / item
-            if target.is_dir():
-                shutil.rmtree(target)
-            else:
-                target.unlink(missing_ok=True)
-    (path / "files").mkdir(parents=True, exist_ok=True)
-
-
 def build_demo(
     path: str | Path,
     *,
     customers: int = 20_000,
     seed: int = 7,
     progress: Progress | None = None,
+    analyse: bool = False,
 ) -> DemoReport:
     """Simulate the demo company, write its files and ingest them into a workspace.
 
@@ -330,10 +298,13 @@ def build_demo(
         Random seed: the same seed gives the same company.
     progress
         Called as ``progress(step, done, total)``.
+    analyse
+        Also run `analyse_demo` on the new workspace (as ``cx demo`` does); its result is
+        the report's ``analysis``.
     """
     started = time.perf_counter()
     folder = Path(path).resolve()
-    _prepare_folder(folder)
+    prepare_folder(folder)
     files = folder / "files"
     rng = np.random.default_rng(seed)
     pools = TextPools(np.random.default_rng(seed + 1))
@@ -342,7 +313,7 @@ def build_demo(
     )
     personas: dict[str, str] = {}
     hurt: list[str] = []
-    writers = _Writers(files)
+    writers = Writers(files)
     n_chunks = -(-customers // CHUNK)
     steps = n_chunks + len(INGEST_ORDER)
     writers.write(
@@ -400,35 +371,10 @@ def build_demo(
             quarantined += result.rows_quarantined
             if progress:
                 progress(f"ingested {table}", n_chunks + j + 1, steps)
-        _define_surveys(ws)
+        define_surveys(ws)
         counts = ws.counts()
+    seconds = time.perf_counter() - started
+    analysis = analyse_demo(folder, progress=progress) if analyse else None
     return DemoReport(
-        folder, counts, read, stored, quarantined, time.perf_counter() - started, truth_path, truth
+        folder, counts, read, stored, quarantined, seconds, truth_path, truth, analysis
     )
-
-
-#: The demo's surveys: id -> (name, follow-up question, anonymous link allowed).
-DEMO_SURVEYS = {
-    "nps-relationship": ("Relationship NPS", "What is the main reason for your score?", True),
-    "csat-support": ("Support satisfaction", "What could we have done better?", False),
-    "ces-support": ("Support effort", None, False),
-    "csat-delivery": ("Delivery satisfaction", "Tell us about your delivery.", False),
-    "csat-checkout": ("Checkout satisfaction", "What would have made checkout easier?", False),
-}
-
-
-def _define_surveys(ws: Workspace) -> None:
-    """Define the surveys whose answers the demo's responses are."""
-    r = ws.table("responses")
-    for row in r.select("survey_id", "kind").distinct().to_pyarrow().to_pylist():
-        name, follow_up, anonymous = DEMO_SURVEYS.get(
-            row["survey_id"], (row["survey_id"], None, False)
-        )
-        create_survey(
-            ws,
-            name,
-            row["kind"],
-            follow_up=follow_up,
-            anonymous=anonymous,
-            survey_id=row["survey_id"],
-        )

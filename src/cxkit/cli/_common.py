@@ -1,0 +1,124 @@
+"""What every command shares: the consoles, the option aliases, table output, progress, errors."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cxkit.errors import ConfigError, CxError
+
+__all__ = [
+    "FormatOpt",
+    "OutputOpt",
+    "WorkspaceOpt",
+    "console",
+    "counts_table",
+    "emit",
+    "err_console",
+    "progress",
+    "run_app",
+]
+
+console = Console()
+err_console = Console(stderr=True)
+
+WorkspaceOpt = Annotated[
+    Path,
+    typer.Option(
+        "--workspace", "-w", envvar="CX_WORKSPACE", help="Workspace folder.", show_default=True
+    ),
+]
+FormatOpt = Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")]
+OutputOpt = Annotated[Path | None, typer.Option(help="Write to this file.")]
+
+
+@contextmanager
+def progress(description: str) -> Iterator[Callable[[str, int, int], None]]:
+    """Show a Rich progress bar fed by ``(step, done, total)`` callbacks."""
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[step]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(description, total=None, step="")
+
+        def update(step: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, step=step)
+
+        yield update
+
+
+def emit(frame: Any, fmt: str, output: Path | None, title: str) -> None:
+    """Write ``frame`` as a Rich table, CSV, JSON or Parquet.
+
+    Parameters
+    ----------
+    frame
+        A pandas DataFrame.
+    fmt
+        ``table``, ``csv``, ``json`` or ``parquet`` (the ``--format`` option).
+    output
+        File to write; CSV and JSON go to standard output without one, Parquet needs one.
+    title
+        Title of the Rich table.
+    """
+    if fmt == "parquet":
+        if output is None:
+            raise ConfigError("--format parquet needs --output FILE")
+        frame.to_parquet(output, index=False)
+        return
+    if fmt in ("csv", "json"):
+        text = (
+            frame.to_csv(index=False)
+            if fmt == "csv"
+            else frame.to_json(orient="records", date_format="iso", indent=1)
+        )
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            typer.echo(text)
+        return
+    if fmt != "table":
+        raise ConfigError(f"unknown --format {fmt!r}; expected table, csv, json or parquet")
+    out = Table(*map(str, frame.columns), title=title)
+    for row in frame.itertuples(index=False):
+        out.add_row(*(_cell(v) for v in row))
+    console.print(out)
+
+
+def _cell(value: Any) -> str:
+    """Format one table cell: floats with two decimals, times as their date."""
+    if isinstance(value, float):
+        return "" if value != value else f"{value:,.2f}"
+    if hasattr(value, "strftime"):
+        return str(value)[:10]
+    return str(value)
+
+
+def counts_table(counts: dict[str, int]) -> Table:
+    """Return the table of workspace tables and their row counts."""
+    out = Table("table", "rows", title="Workspace tables")
+    for name, n in counts.items():
+        out.add_row(name, f"{n:,}")
+    return out
+
+
+def run_app(app: typer.Typer) -> None:
+    """Run ``app``; a cxkit error prints one line in red and exits 2, without a traceback."""
+    logging.basicConfig(level=os.environ.get("CX_LOG_LEVEL", "WARNING"))
+    try:
+        app()
+    except CxError as exc:
+        err_console.print(f"[red]{type(exc).__name__}[/red]: {exc}", highlight=False)
+        raise SystemExit(2) from None

@@ -1,0 +1,120 @@
+"""Workspace and data commands: ``cx init``, ``ingest``, ``tables``, ``quarantine``, ``schema``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from cxkit.cli._common import WorkspaceOpt, console, counts_table, err_console, progress
+
+__all__ = ["ingest", "init", "quarantine", "schema", "tables"]
+
+
+def init(path: Annotated[Path, typer.Argument(help="Folder to create.")] = Path(".")) -> None:
+    """Create an empty workspace (cx.toml and cx.duckdb with the canonical tables)."""
+    from cxkit.store import Workspace
+
+    with Workspace(path, create=True) as ws:
+        console.print(f"Workspace ready at [bold]{ws.path}[/bold] ({ws.url})")
+
+
+def ingest(
+    table: Annotated[str, typer.Argument(help="Canonical table, e.g. orders.")],
+    file: Annotated[Path, typer.Argument(help="CSV, Parquet or NDJSON file.")],
+    workspace: WorkspaceOpt = Path("."),
+    mapping: Annotated[
+        str | None, typer.Option("--mapping", "-m", help="Mapping TOML file or shipped name.")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, parquet, ndjson or whitespace.")
+    ] = None,
+    delimiter: Annotated[
+        str | None, typer.Option(help="CSV delimiter (default: detected).")
+    ] = None,
+    header: Annotated[
+        bool | None, typer.Option("--header/--no-header", help="CSV has a header row.")
+    ] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding (default: detected).")] = None,
+) -> None:
+    """Load FILE into TABLE: valid rows are upserted, bad rows quarantined with the reason."""
+    from cxkit.ingest import ingest as run_ingest
+    from cxkit.store import Workspace
+
+    options: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "format": fmt,
+            "delimiter": delimiter,
+            "header": header,
+            "encoding": encoding,
+        }.items()
+        if v is not None
+    }
+    with Workspace(workspace) as ws, progress(f"ingest {file.name}") as update:
+        result = run_ingest(ws, table, file, mapping=mapping, options=options, progress=update)
+    for warning in result.warnings:
+        err_console.print(f"[yellow]warning[/yellow]: {warning}")
+    console.print(
+        f"{result.file} -> [bold]{result.table}[/bold]: {result.rows_read:,} read, "
+        f"[green]{result.rows_stored:,} stored[/green], "
+        f"[{'red' if result.rows_quarantined else 'green'}]{result.rows_quarantined:,} "
+        f"quarantined[/] in {result.seconds:.2f}s (batch {result.batch_id})"
+    )
+    if result.rows_quarantined:
+        console.print(f"See why with: cx quarantine -w {workspace} --batch {result.batch_id}")
+
+
+def tables(workspace: WorkspaceOpt = Path(".")) -> None:
+    """Show each table of the workspace with its row count."""
+    from cxkit.store import Workspace
+
+    with Workspace(workspace) as ws:
+        console.print(counts_table(ws.counts()))
+
+
+def quarantine(
+    workspace: WorkspaceOpt = Path("."),
+    batch: Annotated[str | None, typer.Option(help="Only this batch id.")] = None,
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
+) -> None:
+    """Show quarantined rows: file, row, column and reason."""
+    from cxkit.store import Workspace
+
+    with Workspace(workspace) as ws:
+        q = ws.table("quarantine")
+        if batch:
+            q = q.filter(q.batch_id == batch)
+        frame = q.order_by(["source_file", "row_number"]).limit(limit).to_pandas()
+    out = Table("file", "row", "column", "reason", title="Quarantine")
+    for r in frame.itertuples():
+        column = r.column_name if isinstance(r.column_name, str) else ""
+        out.add_row(str(r.source_file), str(r.row_number), column, r.reason)
+    console.print(out)
+
+
+def schema(
+    table: Annotated[str | None, typer.Argument(help="One table (default: all).")] = None,
+) -> None:
+    """Show the canonical data model: tables, columns, types, keys and allowed values."""
+    from cxkit.schema import TABLES, default_vocabularies, table_spec
+
+    vocab = default_vocabularies()
+    for spec in [table_spec(table)] if table else list(TABLES.values()):
+        out = Table("column", "type", "key", "required", "allowed", title=spec.name)
+        for c in spec.columns:
+            allowed = ", ".join(vocab[c.vocabulary]) if c.vocabulary else ""
+            if c.low is not None or c.high is not None:
+                allowed = (
+                    f"{c.low if c.low is not None else ''}..{c.high if c.high is not None else ''}"
+                )
+            out.add_row(
+                c.name + (" (pii)" if c.pii else ""),
+                c.dtype,
+                "yes" if c.key else "",
+                "yes" if c.is_required else "",
+                allowed,
+            )
+        console.print(out)

@@ -1,0 +1,99 @@
+"""``cx journeys``: the journey map, funnel, path variants and pain points."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cxkit.cli._common import FormatOpt, OutputOpt, WorkspaceOpt, console, emit
+
+__all__ = ["journeys_app"]
+
+journeys_app = typer.Typer(help="Journeys: map, funnel, paths and pain points.")
+
+SegmentOpt = Annotated[str | None, typer.Option(help="Only customers of this segment.")]
+
+
+def _journey_source(ws: Any, segment: str | None) -> Any:
+    """Return the workspace, or its view of one segment's customers."""
+    from cxkit.journeys import SegmentView
+
+    return SegmentView(ws, segment) if segment else ws
+
+
+@journeys_app.command("map")
+def journeys_map(
+    workspace: WorkspaceOpt = Path("."),
+    segment: SegmentOpt = None,
+    output: Annotated[Path | None, typer.Option(help="HTML file to write.")] = None,
+) -> None:
+    """Write the journey map, main flows (Sankey) and funnel as one offline HTML file."""
+    from cxkit.journeys import write_journey_map
+    from cxkit.store import Workspace
+
+    with Workspace(workspace) as ws:
+        path = write_journey_map(
+            _journey_source(ws, segment), output or ws.path / "journey_map.html"
+        )
+    console.print(f"Journey map written to [bold]{path}[/bold]")
+
+
+@journeys_app.command("funnel")
+def journeys_funnel(
+    workspace: WorkspaceOpt = Path("."),
+    segment: SegmentOpt = None,
+    by: Annotated[
+        list[str] | None, typer.Option("--by", help="channel, segment or country.")
+    ] = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+) -> None:
+    """Show customers reaching each stage and the drop-off between stages."""
+    from cxkit.journeys import funnel
+    from cxkit.store import Workspace
+
+    with Workspace(workspace) as ws:
+        frame = funnel(_journey_source(ws, segment), by=by or []).to_pandas()
+    emit(frame, fmt, output, title="Stage funnel")
+
+
+@journeys_app.command("paths")
+def journeys_paths(
+    workspace: WorkspaceOpt = Path("."),
+    segment: SegmentOpt = None,
+    top: Annotated[int, typer.Option(help="Variants to list before 'other'.")] = 15,
+    session: Annotated[
+        bool, typer.Option("--session", help="Journeys per session (30 min gap), not customer.")
+    ] = False,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+) -> None:
+    """Show the most frequent path variants with their conversion."""
+    from cxkit.journeys import cases, variants
+    from cxkit.store import Workspace
+
+    with Workspace(workspace) as ws:
+        src = _journey_source(ws, segment)
+        j = cases(src, by="session" if session else "customer")
+        frame = variants(src, j, top=top).to_pandas()
+    emit(frame, fmt, output, title="Path variants")
+
+
+@journeys_app.command("painpoints")
+def journeys_painpoints(
+    workspace: WorkspaceOpt = Path("."),
+    segment: SegmentOpt = None,
+    top: Annotated[int, typer.Option(help="Pain points to show.")] = 10,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+) -> None:
+    """Rank touchpoints by drop-off, scores, negative feedback, rework and revenue at risk."""
+    from cxkit.journeys import pain_points
+    from cxkit.store import Workspace
+
+    with Workspace(workspace) as ws:
+        frame = pain_points(_journey_source(ws, segment)).head(top)
+    cols = ["rank", "touchpoint", "visitors", "revenue_at_risk", "evidence"]
+    emit(frame if fmt != "table" else frame[cols], fmt, output, title="Pain points")
