@@ -24,7 +24,7 @@ V1 = Path(__file__).parents[1] / "data" / "workspaces" / "v1"
 EXPECTED = json.loads((V1 / "expected.json").read_text())
 
 
-def _restore(folder: Path) -> Path:
+def restore_v1(folder: Path) -> Path:
     """Rebuild the format-1 workspace from its export into ``folder``."""
     folder.mkdir()
     (folder / "cx.toml").write_text((V1 / "cx.toml").read_text())
@@ -46,7 +46,7 @@ def _tables(path: Path) -> set[str]:
 
 @pytest.fixture
 def v1(tmp_path: Path) -> Path:
-    return _restore(tmp_path / "v1")
+    return restore_v1(tmp_path / "v1")
 
 
 def _figures(ws: Workspace, key: str) -> pd.DataFrame:

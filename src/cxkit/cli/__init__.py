@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from cxkit.cli._common import run_app
-from cxkit.cli._data import ingest, init, quarantine, schema, tables
+from cxkit.cli._data import ingest, init, migrate, quarantine, schema, tables
 from cxkit.cli._demo import demo
 from cxkit.cli._journeys import journeys_app
 from cxkit.cli._metrics import metrics_app
@@ -28,7 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for command in (init, ingest, tables, quarantine, schema, demo, report, serve):
+for command in (init, ingest, tables, quarantine, schema, migrate, demo, report, serve):
     app.command()(command)
 for group, name in (
     (metrics_app, "metrics"),

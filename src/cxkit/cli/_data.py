@@ -10,7 +10,7 @@ from rich.table import Table
 
 from cxkit.cli._common import WorkspaceOpt, console, counts_table, err_console, progress
 
-__all__ = ["ingest", "init", "quarantine", "schema", "tables"]
+__all__ = ["ingest", "init", "migrate", "quarantine", "schema", "tables"]
 
 
 def init(path: Annotated[Path, typer.Argument(help="Folder to create.")] = Path(".")) -> None:
@@ -65,6 +65,29 @@ def ingest(
     )
     if result.rows_quarantined:
         console.print(f"See why with: cx quarantine -w {workspace} --batch {result.batch_id}")
+
+
+def migrate(
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path("."),
+    check: Annotated[
+        bool, typer.Option("--check", help="Say what would change; change nothing.")
+    ] = False,
+) -> None:
+    """Bring a workspace made by an older cxkit to this format (a backup first)."""
+    from cxkit.store import Workspace, migration_plan
+
+    if check:
+        for line in migration_plan(workspace).describe():
+            console.print(line)
+        return
+    with Workspace(workspace) as ws:
+        done = ws.migrated
+    if not done.needed:
+        console.print(done.describe()[0])
+        return
+    for line in done.describe():
+        console.print(line)
+    console.print(f"[green]migrated[/green]; the format-{done.from_version} copy is {done.backup}")
 
 
 def tables(workspace: WorkspaceOpt = Path(".")) -> None:

@@ -8,6 +8,7 @@ tables adds a `Migration` here and extends ``tests/store/test_migrations.py``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,8 @@ from cxkit.schema import ALL_TABLES, TABLES, WORKSPACE_META
 from cxkit.store._backend import Backend
 
 __all__ = ["FORMAT_VERSION", "MIGRATIONS", "Migration", "MigrationPlan", "plan", "upgrade"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -117,4 +120,6 @@ def upgrade(backend: Backend, backup: Callable[[int], Path]) -> MigrationPlan:
             schema=WORKSPACE_META.ibis_schema(),
         )
         backend.upsert(WORKSPACE_META.name, record, WORKSPACE_META.key)
+    if todo.needed:
+        log.info("migrated the workspace: %s; backup %s", "; ".join(todo.describe()), todo.backup)
     return todo
