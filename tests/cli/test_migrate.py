@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,7 +32,8 @@ def test_migrate_check_then_migrate(tmp_path: Path) -> None:
 
 def test_migrate_names_a_folder_that_is_not_a_workspace(tmp_path: Path) -> None:
     cmd = [sys.executable, "-m", "cxkit", "migrate", str(tmp_path), "--check"]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    env = {**os.environ, "COLUMNS": "200"}
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     assert result.returncode == 2
     assert "WorkspaceError" in result.stderr + result.stdout
     assert "is not a cxkit workspace" in result.stderr + result.stdout
