@@ -35,7 +35,7 @@ def journeys_map(
 
     with Workspace(workspace) as ws:
         path = write_journey_map(
-            _journey_source(ws, segment), output or ws.path / "journey_map.html"
+            _journey_source(ws, segment), output or ws.layout.output("journey_map.html")
         )
     console.print(f"Journey map written to [bold]{path}[/bold]")
 

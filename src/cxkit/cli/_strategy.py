@@ -32,8 +32,8 @@ def report(
     from cxkit.store import Workspace
     from cxkit.strategy import write_report
 
-    target = output or workspace / f"cx_strategy_report.{fmt}"
     with Workspace(workspace) as ws, progress("strategy report") as update:
+        target = output or ws.layout.output(f"cx_strategy_report.{fmt}")
         update("drafting", 0, 1)
         written = write_report(ws, target, fmt)
     print_report_path(written)

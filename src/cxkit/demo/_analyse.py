@@ -106,11 +106,11 @@ def analyse_demo(path: str | Path, *, progress: Progress | None = None) -> DemoA
         headlines = {name: _overall(ws, name) for name in HEADLINES}
         step(2)
         pains = pain_points(ws)
-        journey_map = write_journey_map(ws, ws.path / "journey_map.html", pains=pains)
+        journey_map = write_journey_map(ws, ws.layout.output("journey_map.html"), pains=pains)
         predicted = predict_refresh(ws, progress=lambda s, _done, _total: step(3, s))
         admin = add_user(ws, *DEMO_ADMIN, role="admin")
         step(4)
-        report = write_report(ws, Path(path) / "cx_strategy_report.html")
+        report = write_report(ws, ws.layout.output("cx_strategy_report.html"))
         inactivity_days = ws.config.inactivity_days
     return DemoAnalysis(
         voice=voice,

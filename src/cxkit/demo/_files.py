@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from cxkit.errors import WorkspaceError
+from cxkit.store import Layout
 
 __all__ = ["Writers", "prepare_folder"]
 
@@ -39,8 +40,7 @@ def prepare_folder(path: Path) -> None:
             raise WorkspaceError(
                 f"{path} is not empty and holds no earlier demo; choose an empty folder"
             )
-        for item in ("files", "cx.duckdb", "cx.duckdb.wal", "cx.toml", "ground_truth.json"):
-            target = path / item
+        for target in (path / "files", *Layout(path).files(), path / "ground_truth.json"):
             if target.is_dir():
                 shutil.rmtree(target)
             else:

@@ -44,8 +44,8 @@ class Layout:
         return self.root / "backups"
 
     def files(self) -> tuple[Path, ...]:
-        """Return the files the store keeps (the database with its write-ahead log, settings)."""
-        return (self.config, self.database, self.database.with_name("cx.duckdb.wal"), self.secret)
+        """Return the settings and the database with its write-ahead log (not the secret)."""
+        return (self.config, self.database, self.database.with_name(self.database.name + ".wal"))
 
     def backup(self, label: str) -> Path:
         """Return a fresh path for a database copy named after ``label`` and the time."""
