@@ -10,13 +10,17 @@ import pytest
 from cxkit.errors import SurveyError
 from cxkit.metrics import compute
 from cxkit.surveys import (
+    ANSWERED,
     Answer,
     SurveyLinks,
     create_survey,
+    invitation_state,
     invite,
     invite_after_tickets,
     list_surveys,
+    recent_answers,
     record_answers,
+    survey_stats,
     workspace_secret,
 )
 
@@ -124,3 +128,30 @@ def test_resolved_tickets_invite_their_customer_once(ws, links):
     claim = links.read(made[0].token, NOW)
     assert record_answers(ws, [Answer(claim, 5)], now=NOW)[0].response_id
     assert compute(ws, "csat").to_pandas().iloc[0].value == 100
+
+
+def test_stats_recent_answers_and_invitation_state(ws, links):
+    nps = create_survey(ws, "NPS", "nps")
+    ces = create_survey(ws, "Effort", "ces", anonymous=True)
+    a, b = invite(ws, links, nps.survey_id, ["C1", "C2"], now=NOW)
+    assert invitation_state(ws, a.invitation_id) == "open"
+    record_answers(ws, [Answer(links.read(a.token, NOW), 10, "great")], now=NOW)
+    later = NOW + dt.timedelta(minutes=1)
+    anonymous = links.read(links.anonymous_token(ces.survey_id), NOW)
+    record_answers(ws, [Answer(anonymous, 6), Answer(anonymous, 2)], now=later)
+    again = record_answers(ws, [Answer(links.read(a.token, NOW), 1)], now=later)
+    assert again[0].error == ANSWERED
+    assert invitation_state(ws, a.invitation_id) == "answered"
+    assert invitation_state(ws, b.invitation_id) == "open"
+    assert invitation_state(ws, "no-such-invitation") == "unknown"
+    stats = survey_stats(ws)
+    assert stats[nps.survey_id] == {
+        "survey_id": nps.survey_id, "invited": 2, "answered": 1, "responses": 1, "value": 100.0
+    }  # fmt: skip
+    assert stats[ces.survey_id] == {"invited": 0, "answered": 0, "responses": 2, "value": 4.0}
+    recent = recent_answers(ws, nps.survey_id)
+    assert list(recent.columns) == ["ts", "customer_id", "score", "comment"]
+    assert recent.to_dict("records") == [
+        {"ts": pd.Timestamp(NOW), "customer_id": "C1", "score": 10, "comment": "great"}
+    ]
+    assert len(recent_answers(ws, ces.survey_id, limit=1)) == 1

@@ -76,6 +76,20 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
     assert r.status_code == 303, r.text
 
 
+def text_of(html: str) -> str:
+    """The visible text of a page, with whitespace collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def assert_shows(client: TestClient, path: str, needles: list[str]) -> None:
+    """Open ``path``: it renders, shows every needle, and has nothing left to compute."""
+    r = client.get(path)
+    assert r.status_code == 200, r.text[:500]
+    for needle in needles:
+        assert needle in r.text, (path, needle)
+    assert "Not computed yet" not in r.text
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -14,7 +14,13 @@ from cxkit.strategy._maturity import (
     maturity_scores,
 )
 from cxkit.strategy._opportunities import DEFAULT_EFFORT, edit_opportunity, opportunities
-from cxkit.strategy._report import stakeholder_map, strategy_report, write_report
+from cxkit.strategy._report import (
+    report_body,
+    report_css,
+    stakeholder_map,
+    strategy_report,
+    write_report,
+)
 from cxkit.strategy._roadmap import HORIZONS, STEPS, export_roadmap, roadmap
 from cxkit.strategy._roi import COST_BY_EFFORT, REDUCTION, Roi, roi, sensitivity
 
@@ -37,6 +43,8 @@ __all__ = [
     "maturity_figure",
     "maturity_scores",
     "opportunities",
+    "report_body",
+    "report_css",
     "roadmap",
     "roi",
     "sensitivity",

@@ -15,12 +15,12 @@ from typing import Any
 
 import jinja2
 import pandas as pd
-import plotly
 import plotly.graph_objects as go
 
 from cxkit.errors import ConfigError
 from cxkit.journeys import journey_figures, pain_points
 from cxkit.metrics import TEAM_METRICS, headlines, scorecard
+from cxkit.present import asset, chart, records
 from cxkit.store import Workspace
 from cxkit.strategy._maturity import (
     assessment,
@@ -33,31 +33,27 @@ from cxkit.strategy._roadmap import HORIZONS, STEPS, roadmap
 from cxkit.strategy._roi import REDUCTION
 from cxkit.voice import empathy_map, theme_summary
 
-__all__ = ["TEMPLATES", "stakeholder_map", "strategy_report", "write_report"]
+__all__ = [
+    "render_html",
+    "report_body",
+    "report_css",
+    "stakeholder_map",
+    "strategy_report",
+    "write_report",
+]
 
-TEMPLATES = Path(__file__).parent / "templates"
-_STATIC = Path(__file__).parents[1] / "web" / "static"
+_TEMPLATES = Path(__file__).parent / "templates"
 _ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
+    loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
 )
 
 
 def _json(fig: go.Figure, height: int = 380) -> str:
-    fig.update_layout(height=height, margin={"l": 40, "r": 20, "t": 40, "b": 40})
-    return str(fig.to_json())
+    return chart(fig, height, style="report")
 
 
 def _rows(frame: pd.DataFrame, digits: int = 1) -> list[dict[str, Any]]:
-    def show(v: Any) -> Any:
-        if v is None or (isinstance(v, float) and pd.isna(v)):
-            return ""
-        if isinstance(v, float):
-            return f"{v:,.{digits}f}"
-        if isinstance(v, pd.Timestamp):
-            return v.strftime("%Y-%m-%d")
-        return v
-
-    return [{str(k): show(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    return records(frame, digits, style="report")
 
 
 def _outlook(ws: Workspace) -> dict[str, Any] | None:
@@ -171,13 +167,26 @@ def strategy_report(ws: Workspace) -> dict[str, Any]:
     }
 
 
+def report_body(report: dict[str, Any]) -> str:
+    """Render the report's sections as an HTML fragment, for a page with `report_css`.
+
+    The page around it brings the stylesheet and draws the charts (as the web app does).
+    """
+    return _ENV.get_template("report_body.html").render(**report)
+
+
+def report_css() -> str:
+    """Return the report's own styles (page breaks, empathy maps), over ``app.css``."""
+    return (_TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
 def render_html(report: dict[str, Any]) -> str:
     """Render the report as one self-contained HTML page (Plotly and styles inlined)."""
     return _ENV.get_template("report.html").render(
         **report,
-        plotly_js=(Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text(),
-        charts_js=(_STATIC / "charts.js").read_text(),
-        css=(_STATIC / "app.css").read_text() + (TEMPLATES / "report.css").read_text(),
+        plotly_js=asset("plotly.min.js"),
+        charts_js=asset("charts.js"),
+        css=asset("app.css") + report_css(),
     )
 
 

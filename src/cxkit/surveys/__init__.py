@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from cxkit.surveys._answers import Answer, Outcome, record_answers
+# The store owns the secret file; surveys hand the secret on to whoever makes links.
+from cxkit.store import workspace_secret
+from cxkit.surveys._answers import ANSWERED, Answer, Outcome, record_answers
 from cxkit.surveys._definitions import (
     DEFAULT_QUESTIONS,
     POST_INTERACTION_SURVEY,
@@ -11,10 +13,12 @@ from cxkit.surveys._definitions import (
     get_survey,
     list_surveys,
 )
-from cxkit.surveys._invitations import Invitation, invite, invite_after_tickets
-from cxkit.surveys._links import Claim, SurveyLinks, workspace_secret
+from cxkit.surveys._invitations import Invitation, invitation_state, invite, invite_after_tickets
+from cxkit.surveys._links import Claim, SurveyLinks
+from cxkit.surveys._stats import recent_answers, survey_stats
 
 __all__ = [
+    "ANSWERED",
     "DEFAULT_QUESTIONS",
     "POST_INTERACTION_SURVEY",
     "Answer",
@@ -25,9 +29,12 @@ __all__ = [
     "SurveyLinks",
     "create_survey",
     "get_survey",
+    "invitation_state",
     "invite",
     "invite_after_tickets",
     "list_surveys",
+    "recent_answers",
     "record_answers",
+    "survey_stats",
     "workspace_secret",
 ]

@@ -15,7 +15,7 @@ from cxkit.store import Workspace
 from cxkit.surveys._definitions import Survey, list_surveys
 from cxkit.surveys._links import Claim
 
-__all__ = ["Answer", "Outcome", "record_answers"]
+__all__ = ["ANSWERED", "Answer", "Outcome", "record_answers"]
 
 #: Why an invitation's answer is refused when the invitation is already used (or gone).
 ANSWERED = "this survey has already been answered; thank you"

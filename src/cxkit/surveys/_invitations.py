@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import ibis
 import pandas as pd
@@ -16,10 +16,12 @@ from cxkit.store import Workspace
 from cxkit.surveys._definitions import get_survey, post_interaction_survey
 from cxkit.surveys._links import SurveyLinks
 
-__all__ = ["Invitation", "invite", "invite_after_tickets"]
+__all__ = ["Invitation", "InvitationState", "invitation_state", "invite", "invite_after_tickets"]
 
 #: Days an invitation link works.
 DEFAULT_DAYS = 14
+
+InvitationState = Literal["open", "answered", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,15 @@ def invite_after_tickets(
     ]
     now = now or now_utc()
     return _store(ws, links, survey.survey_id, rows, now, now + timedelta(days=days))
+
+
+def invitation_state(ws: Workspace, invitation_id: str) -> InvitationState:
+    """Return whether invitation ``invitation_id`` is ``open``, ``answered`` or ``unknown``."""
+    inv = ws.table("invitations")
+    hit = inv.filter(inv.invitation_id == invitation_id).answered_at.to_pyarrow()
+    if len(hit) == 0:
+        return "unknown"
+    return "open" if hit[0].as_py() is None else "answered"
 
 
 def _store(

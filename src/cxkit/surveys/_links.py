@@ -1,35 +1,20 @@
 """Signed survey links: per-customer invitation tokens that expire, and anonymous survey tokens.
 
-A token is the invitation's fields signed with the workspace's secret (HMAC-SHA256 through
-itsdangerous), so it cannot be forged or edited; being answered once is enforced by the
-``invitations`` table.
+A token is the invitation's fields signed with the workspace's secret
+(`cxkit.store.workspace_secret`; HMAC-SHA256 through itsdangerous), so it cannot be forged
+or edited; being answered once is enforced by the ``invitations`` table.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from cxkit.errors import SurveyError
 
-__all__ = ["Claim", "SurveyLinks", "workspace_secret"]
-
-SECRET_FILE = "secret.key"
-
-
-def workspace_secret(folder: str | Path) -> bytes:
-    """Return the workspace's signing secret, creating it (readable by its owner only) once."""
-    path = Path(folder) / SECRET_FILE
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return bytes.fromhex(path.read_text().strip())
+__all__ = ["Claim", "SurveyLinks"]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import quote
 
-import plotly
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -16,16 +15,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import cxkit
-from cxkit.web import _api, _pages
+from cxkit.present import PLOTLY_JS, STATIC
+from cxkit.web import _routes
+from cxkit.web._deps import LoginRequired, render
 from cxkit.web._state import State
 
 __all__ = ["create_app"]
 
-_HERE = Path(__file__).parent
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-
 #: Sent with every response. Scripts only from this site (no inline scripts: charts are
-#: drawn by static/charts.js from JSON in data attributes); Plotly sets inline styles.
+#: drawn by charts.js (from cxkit.present) from JSON in data attributes); Plotly sets inline styles.
 SECURITY_HEADERS = [
     (
         b"content-security-policy",
@@ -91,7 +89,9 @@ def create_app(workspace: str | Path, *, rate_limit: int = 60) -> FastAPI:
     )
     app.state.cx = state
     app.add_middleware(SecurityHeaders)
-    app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
+    # The shared stylesheet and chart script, then this package's own files (the icon).
+    static = StaticFiles(directory=STATIC, packages=[("cxkit.web", "static")])
+    app.mount("/static", static, name="static")
 
     @app.get("/static-lib/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
@@ -102,9 +102,10 @@ def create_app(workspace: str | Path, *, rate_limit: int = 60) -> FastAPI:
     def healthz() -> dict[str, bool]:
         return {"ok": True}
 
-    app.include_router(_api.router)
-    app.include_router(_pages.router, include_in_schema=False)
-    app.add_exception_handler(_pages.LoginRequired, _login_required)
+    app.include_router(_routes.API)
+    for router in _routes.PAGES:
+        app.include_router(router, include_in_schema=False)
+    app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     return app
@@ -128,15 +129,15 @@ def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
             {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
         )
     title = {403: "Not allowed", 404: "Not found", 429: "Slow down"}.get(exc.status_code, "Error")
-    return _pages.render(
+    return render(
         request, "message.html", status=exc.status_code, title=title, message=str(exc.detail)
     )
 
 
 def _invalid(request: Request, exc: RequestValidationError) -> Response:
     if _is_api(request):
-        return _api.validation_error(request, exc)
+        return _routes.validation_error(request, exc)
     fields = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
-    return _pages.render(
+    return render(
         request, "message.html", status=400, title="Check the form", message=f"Invalid: {fields}"
     )

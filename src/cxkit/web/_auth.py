@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -28,6 +29,8 @@ __all__ = [
     "api_key_scope",
     "authenticate",
     "end_session",
+    "list_api_keys",
+    "list_users",
     "session_user",
     "start_session",
 ]
@@ -78,6 +81,12 @@ def add_user(ws: Workspace, username: str, password: str, role: str = "viewer") 
     }
     ws.upsert("users", [row])
     return User(username, role)
+
+
+def list_users(ws: Workspace) -> pd.DataFrame:
+    """Return every user's name, role and creation time (never a hash), by name."""
+    users = ws.table("users").select("username", "role", "created_at").order_by("username")
+    return users.to_pandas()
 
 
 def _user_row(ws: Workspace, username: str) -> dict[str, object] | None:
@@ -147,3 +156,9 @@ def api_key_scope(ws: Workspace, key: str) -> str | None:
     keys = ws.table("api_keys")
     rows = keys.filter(keys.key_hash == _sha256(key)).scope.to_pyarrow().to_pylist()
     return str(rows[0]) if rows else None
+
+
+def list_api_keys(ws: Workspace) -> pd.DataFrame:
+    """Return every API key's id, scope, label and creation time (never a hash), oldest first."""
+    keys = ws.table("api_keys").select("key_id", "scope", "label", "created_at")
+    return keys.order_by("created_at").to_pandas()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cxkit.store import Workspace
+from cxkit.store import Workspace, workspace_secret
 from cxkit.surveys import (
     Answer,
     Outcome,
@@ -26,7 +26,6 @@ from cxkit.surveys import (
     SurveyLinks,
     list_surveys,
     record_answers,
-    workspace_secret,
 )
 
 __all__ = ["AnswerWriter", "RateLimiter", "State"]

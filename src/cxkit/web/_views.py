@@ -6,64 +6,26 @@ and ``missing`` notes that say plainly what is not computed yet and how to compu
 
 from __future__ import annotations
 
-import json
-import math
 from typing import Any
 
 import ibis
-import ibis.expr.datatypes as dt
-import ibis.expr.types as ir
 import pandas as pd
 import plotly.graph_objects as go
 
 from cxkit.journeys import journey_figures, pain_points
 from cxkit.metrics import REGISTRY, TEAM_METRICS, compute, headlines, scorecard
-from cxkit.schema import table_spec
+from cxkit.present import chart, records
 from cxkit.store import Workspace
 from cxkit.voice import theme_summary
 
 __all__ = [
-    "chart",
-    "customer_view",
-    "find_customers",
     "journeys_view",
     "metric_view",
     "overview",
-    "records",
     "segments_view",
-    "survey_stats",
     "team_view",
     "voice_view",
 ]
-
-_LAYOUT = {
-    "margin": {"l": 40, "r": 10, "t": 40, "b": 40},
-    "autosize": True,
-    "font": {"family": "system-ui, sans-serif", "size": 12},
-}
-
-
-def chart(fig: go.Figure, height: int = 360) -> str:
-    """Return the figure as Plotly JSON for ``static/charts.js`` to draw (no inline script)."""
-    fig.update_layout(**_LAYOUT)
-    if not fig.layout.height:
-        fig.update_layout(height=height)
-    return str(fig.to_json())
-
-
-def records(frame: pd.DataFrame, digits: int = 2) -> list[dict[str, Any]]:
-    """Rows of ``frame`` as dicts of display values (numbers rounded, missing as '')."""
-
-    def show(v: Any) -> Any:
-        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
-            return ""
-        if isinstance(v, float):
-            return round(v, digits)
-        if isinstance(v, pd.Timestamp):
-            return v.strftime("%Y-%m-%d %H:%M") if (v.hour or v.minute) else v.strftime("%Y-%m-%d")
-        return v
-
-    return [{str(k): show(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def _has_data(ws: Workspace, tables: tuple[str, ...]) -> bool:
@@ -161,92 +123,6 @@ def voice_view(ws: Workspace) -> dict[str, Any]:
     }
 
 
-def find_customers(ws: Workspace, query: str, *, see_pii: bool, limit: int = 50) -> list[dict]:  # type: ignore[type-arg]
-    """Find customers whose id (or, for those who may see personal data, name or email) matches."""
-    c = ws.table("customers")
-    q = query.strip().lower()
-    hit = c.customer_id.lower().contains(q)
-    if see_pii:
-        hit = hit | c.name.lower().contains(q) | c.email.lower().contains(q)
-    frame = c.filter(hit).order_by("customer_id").limit(limit).to_pandas()
-    return records(_masked(frame, see_pii))
-
-
-def _masked(frame: pd.DataFrame, see_pii: bool) -> pd.DataFrame:
-    if see_pii:
-        return frame
-    pii = [c for c in table_spec("customers").pii_columns if c in frame.columns]
-    return frame.assign(**dict.fromkeys(pii, "(hidden)"))
-
-
-def _timeline(ws: Workspace, customer_id: str, limit: int = 300) -> pd.DataFrame:
-    """Everything that happened with one customer, across channels, newest first."""
-
-    def part(t: ir.Table, ts: ir.Value, what: Any, channel: Any, where: Any, detail: Any) -> Any:
-        t = t.filter(t.customer_id == customer_id)
-        text = dt.String(nullable=True)
-        return t.select(
-            ts=ts.cast(dt.Timestamp(nullable=True)),
-            what=(ibis.literal(what) if isinstance(what, str) else what).cast(text),
-            channel=(channel if channel is not None else ibis.null("string")).cast(text),
-            where=(where if where is not None else ibis.null("string")).cast(text),
-            detail=(detail if detail is not None else ibis.null("string")).cast(text),
-        )
-
-    e, o, k, r, f = (ws.table(n) for n in ("events", "orders", "tickets", "responses", "feedback"))
-    amount = o.amount.round(2).cast("string")
-    parts = [
-        part(e, e.ts, "visit", e.channel, e.touchpoint, None),
-        part(o, o.ts, "order", o.channel, None, amount + " " + o.status.fill_null("")),
-        part(
-            k,
-            k.created_at,
-            "ticket",
-            k.channel,
-            k.topic,
-            "agent "
-            + k.agent_id.fill_null("?")
-            + ibis.ifelse(k.resolved_at.isnull(), ", open", ", resolved")
-            + ibis.ifelse(k.csat.isnull(), "", ", CSAT " + k.csat.cast("string")),
-        ),
-        part(
-            r,
-            r.ts,
-            r.kind.upper(),
-            r.channel,
-            r.touchpoint,
-            "score "
-            + r.score.cast("string")
-            + ibis.ifelse(r.comment.isnull(), "", ": " + r.comment),
-        ),
-        part(f, f.ts, f.source, None, f.touchpoint, f.text),
-    ]
-    return ibis.union(*parts).order_by(ibis.desc("ts")).limit(limit).to_pandas()
-
-
-def customer_view(ws: Workspace, customer_id: str, *, see_pii: bool) -> dict[str, Any] | None:
-    """One customer: profile, risk and value, persona, offers and the whole timeline."""
-    c = ws.table("customers")
-    profile = c.filter(c.customer_id == customer_id).to_pandas()
-    timeline = _timeline(ws, customer_id)
-    if profile.empty and timeline.empty:
-        return None
-    s = ws.table("customer_scores")
-    scores = s.filter(s.customer_id == customer_id).to_pandas()
-    rec = ws.table("recommendations")
-    offers = rec.filter(rec.customer_id == customer_id).order_by("rank").item.to_pandas()
-    score = records(scores)[0] if len(scores) else None
-    if score and score.get("reasons"):
-        score["reasons"] = "; ".join(json.loads(str(score["reasons"])))
-    return {
-        "customer_id": customer_id,
-        "profile": records(_masked(profile, see_pii))[0] if len(profile) else None,
-        "score": score,
-        "offers": list(offers),
-        "timeline": records(timeline),
-    }
-
-
 def segments_view(ws: Workspace) -> dict[str, Any]:
     """Persona cards and the RFM segments with their size, value and risk."""
     personas = ws.table("personas").order_by(ibis.desc("customers")).to_pandas()
@@ -274,22 +150,3 @@ def team_view(ws: Workspace) -> dict[str, Any]:
     fig.update_layout(yaxis_title="mean first response, minutes")
     cols = ["agent", "frt", "art", "fcr", "support_csat", "frt_n", "support_csat_n"]
     return {"figure": chart(fig), "columns": cols, "rows": records(frame[cols], 1)}
-
-
-def survey_stats(ws: Workspace) -> dict[str, dict[str, Any]]:
-    """Per survey: invitations sent and answered, responses and the survey's metric value."""
-    inv = ws.table("invitations")
-    sent = inv.group_by("survey_id").aggregate(
-        invited=inv.count(), answered=inv.answered_at.notnull().sum()
-    )
-    out: dict[str, dict[str, Any]] = {
-        r["survey_id"]: {**r, "responses": 0, "value": None} for r in sent.to_pyarrow().to_pylist()
-    }
-    r = ws.table("responses")
-    kinds = r.filter(r.survey_id.notnull()).select("kind").distinct().kind.to_pyarrow()
-    for kind in kinds.to_pylist():
-        per = compute(ws, kind, by=["survey_id"], min_n=1).to_pandas()
-        for row in per.itertuples():
-            stats = out.setdefault(str(row.survey_id), {"invited": 0, "answered": 0})
-            stats.update(responses=int(row.n), value=float(row.value))
-    return out

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.security import APIKeyHeader
 from pydantic import BaseModel
 
 from cxkit.errors import ConfigError
 from cxkit.ingest import ingest_records
 from cxkit.metrics import REGISTRY, compare, compute
 from cxkit.surveys import invite_after_tickets
-from cxkit.web._auth import api_key_scope
+from cxkit.web._deps import AppState, require_scope, state_of
 from cxkit.web._models import (
     INGEST_TABLES,
     MAX_BATCH,
@@ -26,38 +24,13 @@ from cxkit.web._models import (
     Rejected,
     batch_model,
 )
-from cxkit.web._state import State
 
 __all__ = ["router", "validation_error"]
 
 router = APIRouter(prefix="/api/v1")
-_KEY = APIKeyHeader(
-    name="X-API-Key", auto_error=False, description="An API key from `cx keys add`."
-)
 
 
-def _state(request: Request) -> State:
-    state: State = request.app.state.cx
-    return state
-
-
-def require_scope(scope: str) -> Callable[..., None]:
-    """Return a dependency that admits requests carrying an API key with ``scope``."""
-
-    def check(request: Request, key: Annotated[str | None, Security(_KEY)] = None) -> None:
-        if not key:
-            raise HTTPException(401, "an API key is required (header X-API-Key)")
-        found = api_key_scope(_state(request).workspace(), key)
-        if found is None:
-            raise HTTPException(401, "this API key is not valid")
-        if found != scope:
-            raise HTTPException(403, f"this API key has scope {found!r}, not {scope!r}")
-
-    return check
-
-
-def _store(request: Request, table: str, records: list[BaseModel]) -> JSONResponse:
-    state = _state(request)
+def _store(request: Request, state: AppState, table: str, records: list[BaseModel]) -> JSONResponse:
     rows = [r.model_dump(exclude_unset=True) for r in records]
     with state.writing() as ws:
         result = ingest_records(ws, table, rows)
@@ -98,15 +71,15 @@ def _add_ingest_routes(table: str) -> None:
         " A resolved ticket invites its customer to the CSAT survey." if table == "tickets" else ""
     )
 
-    def one(request: Request, body: BaseModel) -> JSONResponse:
-        return _store(request, table, [body])
+    def one(request: Request, state: AppState, body: BaseModel) -> JSONResponse:
+        return _store(request, state, table, [body])
 
-    def many(request: Request, body: BaseModel) -> JSONResponse:
-        return _store(request, table, body.records)  # type: ignore[attr-defined]
+    def many(request: Request, state: AppState, body: BaseModel) -> JSONResponse:
+        return _store(request, state, table, body.records)  # type: ignore[attr-defined]
 
     # The body types are made at run time from the schema: give FastAPI the real classes.
-    one.__annotations__.update(request=Request, body=record)
-    many.__annotations__.update(request=Request, body=batch)
+    one.__annotations__.update(request=Request, state=AppState, body=record)
+    many.__annotations__.update(request=Request, state=AppState, body=batch)
 
     router.add_api_route(
         f"/{table}",
@@ -172,14 +145,14 @@ def list_metrics() -> list[MetricInfo]:
 
 @router.get("/metrics/{name}", dependencies=[Security(require_scope("read"))], tags=["metrics"])
 def read_metric(
-    request: Request,
+    state: AppState,
     name: str,
     by: Annotated[list[str] | None, Query(description="Dimension; repeatable.")] = None,
     period: Annotated[str | None, Query(description="day, week, month, quarter or year")] = None,
     change: Annotated[bool, Query(alias="compare", description="Add change vs previous")] = False,
 ) -> dict[str, Any]:
     """Metric ``name`` per group: value, n, the metric's other measures, small-sample flag."""
-    ws = _state(request).workspace()
+    ws = state.workspace()
     try:
         if change:
             expr = compare(ws, name, by=by or [], period=period or "month")
@@ -225,7 +198,7 @@ def _check_the_rest(request: Request, body: Any, by_record: dict[int, list[str]]
     if not numbered:
         return
     result = ingest_records(
-        _state(request).workspace(), parts[2], [r for _, r in numbered], dry_run=True
+        state_of(request).workspace(), parts[2], [r for _, r in numbered], dry_run=True
     )
     for j, reason in result.rejected:
         by_record.setdefault(numbered[j - 1][0], []).append(reason)
