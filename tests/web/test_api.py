@@ -67,7 +67,7 @@ def test_a_batch_with_bad_records_stores_nothing(client, site):
     ids = ["api-o1", "api-o2", "api-o3", "api-o4"]
     app_ws = client.app.state.cx.workspace()
     o = app_ws.table("orders")
-    assert app_ws.backend.execute_count(o.filter(o.order_id.isin(ids))) == 0
+    assert app_ws.count(o.filter(o.order_id.isin(ids))) == 0
     r = client.post("/api/v1/orders/batch", json={"records": [good]}, headers=_h(keys["ingest"]))
     assert r.status_code == 201 and r.json()["stored"] == 1
     # Canonical checks beyond types: vocabularies and time order, per record.

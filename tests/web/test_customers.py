@@ -32,5 +32,5 @@ def test_customer_view_has_every_channel(client, app):
     text = text_of(client.get(f"/customers/{cid}").text)
     for needle in ("visit", "order", "ticket", "churn risk", "predicted CLV", "RFM segment"):
         assert needle in text, needle
-    events = ws.backend.execute_count(ws.table("events").filter(lambda t: t.customer_id == cid))
+    events = ws.count(ws.table("events").filter(lambda t: t.customer_id == cid))
     assert text.count(" visit ") == min(events, 300)

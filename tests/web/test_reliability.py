@@ -47,7 +47,7 @@ def test_parallel_clients_lose_nothing(live, site):
         answered = inv.filter(inv.answered_at.notnull() & inv.customer_id.startswith("C0000"))
         r = ws.table("responses")
         joined = answered.join(r, answered.response_id == r.response_id)
-        assert ws.backend.execute_count(joined) >= 400
+        assert ws.count(joined) >= 400
 
 
 def _serve(path: Path, port: int) -> subprocess.Popen[bytes]:
@@ -110,7 +110,7 @@ def test_restart_and_kill_keep_every_acknowledged_answer(built, tmp_path):
     with Workspace(path) as ws:  # opens cleanly: DuckDB replays its write-ahead log
         assert ws.count("responses") == before + acknowledged
         inv = ws.table("invitations")
-        assert ws.backend.execute_count(inv.filter(inv.answered_at.notnull())) >= acknowledged
+        assert ws.count(inv.filter(inv.answered_at.notnull())) >= acknowledged
 
 
 def _status(url: str) -> int:

@@ -87,11 +87,6 @@ class Workspace:
         """Close the backend connection."""
         self._backend.close()
 
-    @property
-    def backend(self) -> Backend:
-        """Transitional: removed once the web and survey modules use the methods below."""
-        return self._backend
-
     # Reading ---------------------------------------------------------------------------
 
     def table(self, name: str) -> ir.Table:

@@ -82,11 +82,11 @@ def record_answers(
             "response_id": pa.array([rows[i]["response_id"] for i in invited], pa.string()),
         }
     )
-    with ws.backend.transaction():
-        claimed = set(ws.backend.claim("invitations", claims, "invitation_id", "answered_at"))
+    with ws.transaction():
+        claimed = set(ws.claim("invitations", claims, "invitation_id", "answered_at"))
         kept = [i for i in rows if i not in invited or invited[i] in claimed]
         if kept:
-            ws.backend.append("responses", _arrow("responses", [rows[i] for i in kept]))
+            ws.append("responses", _arrow("responses", [rows[i] for i in kept]))
     for i in kept:
         outcomes[i] = Outcome(response_id=str(rows[i]["response_id"]))
     return outcomes

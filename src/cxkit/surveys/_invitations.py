@@ -113,8 +113,8 @@ def _store(
     frame = pd.DataFrame(rows).assign(
         survey_id=survey_id, created_at=now, expires_at=expires, answered_at=None, response_id=None
     )
-    with ws.backend.transaction():
-        ws.backend.insert(
+    with ws.transaction():
+        ws.insert(
             "invitations", ibis.memtable(frame, schema=table_spec("invitations").ibis_schema())
         )
     return [

@@ -128,10 +128,8 @@ def session_user(ws: Workspace, token: str, now: datetime | None = None) -> User
 def end_session(ws: Workspace, token: str) -> None:
     """Close a session (log out)."""
     s = ws.table("sessions")
-    with ws.backend.transaction():
-        ws.backend.delete_matching(
-            "sessions", s.filter(s.token_hash == _sha256(token)), ["token_hash"]
-        )
+    with ws.transaction():
+        ws.delete_matching("sessions", s.filter(s.token_hash == _sha256(token)), ["token_hash"])
 
 
 def add_api_key(ws: Workspace, scope: str, label: str = "") -> str:
