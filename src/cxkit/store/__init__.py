@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from cxkit.store._backend import ENGINES, Backend, connect, mirror
-from cxkit.store._config import Config
+from cxkit.store._config import Config, IngestSettings, WebSettings
 from cxkit.store._layout import Layout, workspace_secret
 from cxkit.store._migrations import FORMAT_VERSION, MIGRATIONS, Migration, MigrationPlan
 from cxkit.store._source import TableSource
@@ -18,10 +18,12 @@ __all__ = [
     "MIGRATIONS",
     "Backend",
     "Config",
+    "IngestSettings",
     "Layout",
     "Migration",
     "MigrationPlan",
     "TableSource",
+    "WebSettings",
     "Workspace",
     "connect",
     "migration_plan",
