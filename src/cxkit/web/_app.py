@@ -49,7 +49,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        static = scope["path"].startswith("/static/")
+        static = scope["path"].startswith(("/static/", "/static-lib/"))
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -62,7 +62,9 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def create_app(workspace: str | Path, *, rate_limit: int = 60) -> FastAPI:
+def create_app(
+    workspace: str | Path, *, rate_limit: int = 60, base_url: str | None = None
+) -> FastAPI:
     """Build the web app over the workspace folder ``workspace``.
 
     Parameters
@@ -70,8 +72,11 @@ def create_app(workspace: str | Path, *, rate_limit: int = 60) -> FastAPI:
     rate_limit
         Requests per minute per client address on the public survey pages and sign-in
         (bursts of a fifth of it); 0 turns limiting off.
+    base_url
+        The public address survey links start with; default: ``[web] base_url`` of
+        ``cx.toml`` (never the request's Host header, which a client chooses).
     """
-    state = State(workspace, rate_limit=rate_limit)
+    state = State(workspace, rate_limit=rate_limit, base_url=base_url)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

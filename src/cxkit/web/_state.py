@@ -37,7 +37,9 @@ MAX_BATCH = 1000
 class State:
     """Everything the app shares: per-thread workspaces, the write lock, links, caches."""
 
-    def __init__(self, path: str | Path, *, rate_limit: int = 60) -> None:
+    def __init__(
+        self, path: str | Path, *, rate_limit: int = 60, base_url: str | None = None
+    ) -> None:
         self.path = Path(path).resolve()
         self._local = threading.local()
         self._generation = 0
@@ -49,6 +51,10 @@ class State:
         self.links = SurveyLinks(workspace_secret(self.path))
         self.surveys: dict[str, Survey] = {}
         self.reload_surveys()
+        #: The ``[web]`` settings of ``cx.toml``; ``base_url`` overrides its base URL.
+        self.settings = self.workspace().config.web
+        if base_url:
+            self.settings.base_url = base_url
         self.rate_limiter = RateLimiter(rate_limit)
         self._writer: AnswerWriter | None = None
         self._cache: dict[Any, tuple[int, Any]] = {}
@@ -80,6 +86,10 @@ class State:
                 yield self.workspace()
             finally:
                 self.version += 1
+
+    def link(self, token: str) -> str:
+        """Return the public survey link of ``token``, from the configured base URL only."""
+        return f"{self.settings.public_url}/s/{token}"
 
     def reload_surveys(self) -> None:
         """Refresh the in-memory survey definitions after a change."""

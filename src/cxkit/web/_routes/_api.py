@@ -43,7 +43,6 @@ def _store(request: Request, state: AppState, table: str, records: list[BaseMode
             rejected=[{"record": i, "reason": why} for i, why in result.rejected],  # type: ignore[misc]
         )
         return JSONResponse(body.model_dump(), status_code=422)
-    base = str(request.base_url).rstrip("/")
     accepted = Accepted(
         table=table,
         stored=result.stored,
@@ -51,7 +50,7 @@ def _store(request: Request, state: AppState, table: str, records: list[BaseMode
             Invitation(
                 ticket_id=i.ticket_id,
                 customer_id=i.customer_id,
-                url=f"{base}/s/{i.token}",
+                url=state.link(i.token),
                 expires_at=i.expires_at,
             )
             for i in invitations

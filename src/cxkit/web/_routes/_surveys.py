@@ -82,8 +82,7 @@ def _survey_page(
         raise HTTPException(404, f"no survey {survey_id!r}")
     ws = state.workspace()
     recent = recent_answers(ws, survey_id, limit=20)
-    base = str(request.base_url).rstrip("/")
-    anonymous = f"{base}/s/{state.links.anonymous_token(survey_id)}" if survey.anonymous else None
+    anonymous = state.link(state.links.anonymous_token(survey_id)) if survey.anonymous else None
     return render(
         request,
         "survey.html",
@@ -119,6 +118,5 @@ def survey_invite(
             made = invite(ws, state.links, survey_id, ids, days=days)
     except SurveyError as exc:
         return _survey_page(request, user, state, survey_id, status=400, error=str(exc))
-    base = str(request.base_url).rstrip("/")
-    links = [(i.customer_id, f"{base}/s/{i.token}") for i in made]
+    links = [(i.customer_id, state.link(i.token)) for i in made]
     return _survey_page(request, user, state, survey_id, links=links)
