@@ -8,7 +8,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import importlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,16 @@ class Backend(abc.ABC):
         if self.execute_count(self.table(name).limit(1)):
             self.delete_matching(name, expr, keys)
         self.insert(name, expr)
+
+    def upsert_rows(self, name: str, rows: pa.Table, keys: Sequence[str]) -> None:
+        """`upsert` Arrow ``rows`` holding the table's columns in order."""
+        self.upsert(name, ibis.memtable(rows), keys)
+
+    def run(self, expr: ir.Table, inputs: Mapping[str, pa.Table]) -> pa.Table:
+        """Compute ``expr`` over the unbound tables named in ``inputs`` (temporary tables here)."""
+        for name, rows in inputs.items():
+            self.con.create_table(name, rows, temp=True, overwrite=True)
+        return self.con.sql(ibis.to_sql(expr, dialect=self.con.name)).to_pyarrow()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

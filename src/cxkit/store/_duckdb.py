@@ -6,7 +6,7 @@ import contextlib
 import re
 import shutil
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -44,11 +44,14 @@ class DuckDBBackend(Backend):
         # Times are UTC everywhere; strptime with %z yields TIMESTAMPTZ, converted in this zone.
         con.raw_sql("SET TimeZone = 'UTC'")
         backend = cls(con)
+        backend._compiled = {}
         backend.path = None if path == ":memory:" else Path(path)
         return backend
 
     #: The database file (``None`` in memory).
     path: Path | None = None
+    #: Compiled SQL of the expressions `run` has seen, by expression.
+    _compiled: dict[Any, str]
 
     def backup(self, dest: Path) -> Path:
         """Checkpoint (the write-ahead log into the file), then copy the file to ``dest``."""
@@ -84,6 +87,35 @@ class DuckDBBackend(Backend):
         cond = " AND ".join(f"{_quote(name)}.{_quote(k)} = _m.{_quote(k)}" for k in keys)
         self.raw.execute(f"DELETE FROM {_quote(name)} USING {target} AS _m WHERE {cond}")
         self.raw.execute(f"DROP TABLE {target}")
+
+    def run(self, expr: ir.Table, inputs: Mapping[str, pa.Table]) -> pa.Table:
+        """Run ``expr``'s SQL (compiled on first use) over ``inputs`` registered as views."""
+        op = expr.op()
+        sql = self._compiled.get(op)
+        if sql is None:
+            if len(self._compiled) > 256:  # a bound: callers reuse a few expressions
+                self._compiled.clear()
+            sql = self._compiled[op] = ibis.to_sql(expr, dialect="duckdb")
+        for name, rows in inputs.items():
+            self.raw.register(name, rows)
+        try:
+            return self.raw.execute(sql).to_arrow_table()
+        finally:
+            for name in inputs:
+                self.raw.unregister(name)
+
+    def upsert_rows(self, name: str, rows: pa.Table, keys: Sequence[str]) -> None:
+        """Delete rows with the keys of ``rows``, then insert ``rows``: two plain statements."""
+        view = f"_rows_{uuid.uuid4().hex[:12]}"
+        self.raw.register(view, rows)
+        try:
+            if keys:
+                cond = " AND ".join(f"{_quote(name)}.{_quote(k)} = _u.{_quote(k)}" for k in keys)
+                self.raw.execute(f"DELETE FROM {_quote(name)} USING {view} AS _u WHERE {cond}")
+            cols = ", ".join(_quote(c) for c in rows.column_names)
+            self.raw.execute(f"INSERT INTO {_quote(name)} ({cols}) SELECT {cols} FROM {view}")
+        finally:
+            self.raw.unregister(view)
 
     def append(self, name: str, rows: pa.Table) -> None:
         """Append Arrow ``rows`` to ``name`` in one INSERT (no SQL compilation per call)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeAlias
@@ -24,10 +25,18 @@ from cxkit.store._config import Config
 from cxkit.store._layout import Layout
 from cxkit.store._migrations import MigrationPlan, plan, upgrade
 
-__all__ = ["Workspace", "migration_plan"]
+__all__ = ["Access", "Workspace", "migration_plan"]
 
 #: What `Workspace.upsert` and `Workspace.insert` take: rows as mappings, or a table.
 Rows: TypeAlias = Sequence[Mapping[str, Any]] | ir.Table | pa.Table | pd.DataFrame
+
+
+@dataclass
+class Access:
+    """The tables a block of code read and wrote, as recorded by `Workspace.tracking`."""
+
+    reads: set[str] = field(default_factory=set)
+    writes: set[str] = field(default_factory=set)
 
 
 class Workspace:
@@ -68,6 +77,7 @@ class Workspace:
         self.url = url or self.config.url or f"duckdb:///{self.layout.database}"
         self._backend: Backend = connect(self.url)
         self._depth = 0
+        self._trackers: list[Access] = []
         self.migrated: MigrationPlan = upgrade(
             self._backend, lambda version: self._backend.backup(self.layout.backup(f"v{version}"))
         )
@@ -92,7 +102,31 @@ class Workspace:
     def table(self, name: str) -> ir.Table:
         """Return a table of the workspace as an Ibis expression."""
         table_spec(name)  # raises UnknownTable with the known names
+        for access in self._trackers:
+            access.reads.add(name)
         return self._backend.table(name)
+
+    @contextlib.contextmanager
+    def tracking(self) -> Iterator[Access]:
+        """Record the tables the block reads and writes (so caches know what a write spoils)."""
+        access = Access()
+        self._trackers.append(access)
+        try:
+            yield access
+        finally:
+            self._trackers.remove(access)
+
+    def _wrote(self, name: str) -> None:
+        for access in self._trackers:
+            access.writes.add(name)
+
+    def run(self, expr: ir.Table, inputs: Mapping[str, pa.Table]) -> pa.Table:
+        """Compute ``expr``, whose unbound tables are named in ``inputs``, as Arrow.
+
+        The expression is compiled once per connection and reused: for small, frequent
+        queries such as validating one API record, where compiling costs more than running.
+        """
+        return self._backend.run(expr, inputs)
 
     def count(self, what: str | ir.Table) -> int:
         """Return the number of rows of table ``what``, or of an expression over the tables."""
@@ -146,24 +180,36 @@ class Workspace:
 
     def insert(self, name: str, data: Rows) -> None:
         """Append ``data`` to table ``name`` (no key check: for logs and fresh rows)."""
+        self._wrote(name)
         self._backend.insert(name, self._expr(name, data))
 
     def append(self, name: str, rows: pa.Table) -> None:
         """Append Arrow ``rows`` (the table's columns, in order) in one fast write."""
+        self._wrote(name)
         self._backend.append(name, rows)
 
     def upsert(self, name: str, data: Rows) -> None:
-        """Insert ``data`` into table ``name``, replacing rows with the same key, atomically."""
+        """Insert ``data`` into table ``name``, replacing rows with the same key, atomically.
+
+        Arrow rows with the table's columns take a fast path: no SQL compilation per call.
+        """
+        self._wrote(name)
+        spec = table_spec(name)
         with self.transaction():
-            self._backend.upsert(name, self._expr(name, data), table_spec(name).key)
+            if isinstance(data, pa.Table) and set(data.column_names) == set(spec.column_names):
+                self._backend.upsert_rows(name, data.select(list(spec.column_names)), spec.key)
+            else:
+                self._backend.upsert(name, self._expr(name, data), spec.key)
 
     def delete_matching(self, name: str, expr: ir.Table, keys: Sequence[str] = ()) -> None:
         """Delete rows of ``name`` whose key (or ``keys``) matches a row of ``expr``."""
+        self._wrote(name)
         with self.transaction():
             self._backend.delete_matching(name, expr, list(keys or table_spec(name).key))
 
     def replace(self, name: str, data: pa.Table | pd.DataFrame) -> None:
         """Replace all rows of table ``name`` (a derived table) with ``data``, atomically."""
+        self._wrote(name)
         expr = self._expr(name, data)
         with self.transaction():
             self._backend.con.truncate_table(name)
@@ -175,6 +221,7 @@ class Workspace:
         Returns the keys claimed. Check and write are one step, so two writers cannot
         claim one row (a survey invitation is answered once this way).
         """
+        self._wrote(name)
         return self._backend.claim(name, rows, key, flag)
 
     # For ingest: files and intermediate results ----------------------------------------
