@@ -46,8 +46,8 @@ class State:
         self._opened: list[Workspace] = []
         self._open_lock = threading.Lock()
         self.write_lock = threading.Lock()
-        #: Bumped after every write, so cached page data knows when it is stale.
-        self.version = 0
+        #: Writes so far per table, so cached page data knows when what it read is stale.
+        self.versions: dict[str, int] = {}
         self.links = SurveyLinks(workspace_secret(self.path))
         self.surveys: dict[str, Survey] = {}
         self.reload_surveys()
@@ -57,7 +57,7 @@ class State:
             self.settings.base_url = base_url
         self.rate_limiter = RateLimiter(rate_limit)
         self._writer: AnswerWriter | None = None
-        self._cache: dict[Any, tuple[int, Any]] = {}
+        self._cache: dict[Any, tuple[dict[str, int], Any]] = {}
 
     @property
     def writer(self) -> AnswerWriter:
@@ -80,12 +80,17 @@ class State:
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Workspace]:
-        """Hold the write lock with this thread's workspace; mark cached data stale after."""
-        with self.write_lock:
+        """Hold the write lock with this thread's workspace; then spoil what it wrote.
+
+        Cached data that read a table the block wrote is marked stale, and only that.
+        """
+        ws = self.workspace()
+        with self.write_lock, ws.tracking() as access:
             try:
-                yield self.workspace()
+                yield ws
             finally:
-                self.version += 1
+                for name in access.writes:
+                    self.versions[name] = self.versions.get(name, 0) + 1
 
     def link(self, token: str) -> str:
         """Return the public survey link of ``token``, from the configured base URL only."""
@@ -102,12 +107,15 @@ class State:
         return self.surveys.get(survey_id)
 
     def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """Return ``compute()``, reused until the next write."""
+        """Return ``compute()``, reused until a write to one of the tables it read."""
         hit = self._cache.get(key)
-        if hit is not None and hit[0] == self.version:
+        if hit is not None and all(self.versions.get(t, 0) == v for t, v in hit[0].items()):
             return hit[1]
-        value = compute()
-        self._cache[key] = (self.version, value)
+        with self.workspace().tracking() as access:
+            before = {t: self.versions.get(t, 0) for t in self.versions}
+            value = compute()
+        # Versions from before computing: a write that raced the computation spoils it.
+        self._cache[key] = ({t: before.get(t, 0) for t in access.reads}, value)
         return value
 
     def close(self) -> None:
