@@ -110,7 +110,7 @@ def test_security_headers(client):
     assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["x-frame-options"] == "DENY"
-    assert r.headers["referrer-policy"] == "no-referrer"
+    assert r.headers["referrer-policy"] == "same-origin"
     assert "<script>" not in r.text  # no inline scripts at all
     js = client.get("/static-lib/plotly.min.js")
     assert js.status_code == 200 and len(js.content) > 1_000_000

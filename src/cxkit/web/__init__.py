@@ -15,6 +15,10 @@ from cxkit.web._auth import (
     add_user,
     api_key_scope,
     authenticate,
+    list_api_keys,
+    list_users,
+    remove_user,
+    revoke_api_key,
 )
 from cxkit.web._serve import serve
 
@@ -27,5 +31,9 @@ __all__ = [
     "api_key_scope",
     "authenticate",
     "create_app",
+    "list_api_keys",
+    "list_users",
+    "remove_user",
+    "revoke_api_key",
     "serve",
 ]

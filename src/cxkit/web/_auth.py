@@ -29,8 +29,11 @@ __all__ = [
     "api_key_scope",
     "authenticate",
     "end_session",
+    "end_user_sessions",
     "list_api_keys",
     "list_users",
+    "remove_user",
+    "revoke_api_key",
     "session_user",
     "start_session",
 ]
@@ -66,7 +69,10 @@ def _sha256(text: str) -> str:
 
 
 def add_user(ws: Workspace, username: str, password: str, role: str = "viewer") -> User:
-    """Create a user, or reset an existing user's password and role."""
+    """Create a user, or reset an existing user's password and role.
+
+    A reset signs the user out everywhere: whoever knew the old password keeps no session.
+    """
     if not _USERNAME.match(username):
         raise AuthError(f"username {username!r}: use 1-64 letters, digits, '_', '.', '@', '-'")
     if role not in ROLES:
@@ -79,8 +85,26 @@ def add_user(ws: Workspace, username: str, password: str, role: str = "viewer") 
         "role": role,
         "created_at": now_utc(),
     }
-    ws.upsert("users", [row])
+    with ws.transaction():
+        ws.upsert("users", [row])
+        end_user_sessions(ws, username)
     return User(username, role)
+
+
+def remove_user(ws: Workspace, username: str) -> None:
+    """Delete user ``username`` and end their sessions; AuthError if there is no such user."""
+    users = ws.table("users")
+    with ws.transaction():
+        if _user_row(ws, username) is None:
+            raise AuthError(f"no user {username!r}; `cx users list` shows who there is")
+        ws.delete_matching("users", users.filter(users.username == username))
+        end_user_sessions(ws, username)
+
+
+def end_user_sessions(ws: Workspace, username: str) -> None:
+    """Close every session of ``username`` (after a password change or removal)."""
+    s = ws.table("sessions")
+    ws.delete_matching("sessions", s.filter(s.username == username), ["token_hash"])
 
 
 def list_users(ws: Workspace) -> pd.DataFrame:
@@ -154,6 +178,19 @@ def api_key_scope(ws: Workspace, key: str) -> str | None:
     keys = ws.table("api_keys")
     rows = keys.filter(keys.key_hash == _sha256(key)).scope.to_pyarrow().to_pylist()
     return str(rows[0]) if rows else None
+
+
+def revoke_api_key(ws: Workspace, key_id: str) -> None:
+    """Delete API key ``key_id``: it is refused from the next request on.
+
+    AuthError if there is no such key.
+    """
+    keys = ws.table("api_keys")
+    mine = keys.filter(keys.key_id == key_id)
+    with ws.transaction():
+        if not ws.count(mine):
+            raise AuthError(f"no API key {key_id!r}; `cx keys list` shows the keys there are")
+        ws.delete_matching("api_keys", mine)
 
 
 def list_api_keys(ws: Workspace) -> pd.DataFrame:

@@ -8,7 +8,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cxkit.web._auth import authenticate, end_session, start_session
-from cxkit.web._deps import SESSION_COOKIE, AppState, Csrf, rate_limit, render
+from cxkit.web._deps import (
+    SESSION_COOKIE,
+    AppState,
+    Csrf,
+    csrf_token,
+    rate_limit,
+    render,
+    set_csrf_cookie,
+)
 
 __all__ = ["router"]
 
@@ -46,6 +54,8 @@ def login(
     response.set_cookie(
         SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure, max_age=12 * 3600
     )
+    # The pre-session token is spent: forms from now on carry the session's.
+    set_csrf_cookie(request, response, csrf_token(request, session=token))
     return response
 
 
