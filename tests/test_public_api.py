@@ -159,6 +159,10 @@ EXPECTED = {
         "api_key_scope",
         "authenticate",
         "create_app",
+        "list_api_keys",
+        "list_users",
+        "remove_user",
+        "revoke_api_key",
         "serve",
     ],
     "cxkit.voice": [
