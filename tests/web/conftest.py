@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import socket
@@ -19,6 +20,7 @@ from cxkit.predict import refresh as predict_refresh
 from cxkit.store import Workspace
 from cxkit.voice import refresh as voice_refresh
 from cxkit.web import add_api_key, add_user, create_app
+from cxkit.web._serve import server_config
 
 PASSWORD = "correct horse battery"
 
@@ -96,19 +98,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def live(site) -> Iterator[str]:
-    """The app served by uvicorn on a loopback port, in a background thread."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(site[0], rate_limit=0), port=port, log_level="warning")
-    )
+@contextlib.contextmanager
+def serving(application, port: int | None = None) -> Iterator[str]:
+    """Serve ``application`` with `cx serve`'s uvicorn settings on a loopback port."""
+    port = port or free_port()
+    config = server_config(application, application.state.cx.settings, port=port)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        application.state.cx.close()
+
+
+@pytest.fixture(scope="module")
+def live(site) -> Iterator[str]:
+    """The app served by uvicorn on a loopback port, in a background thread."""
+    port = free_port()  # links are built from the base URL, so it names this port
+    application = create_app(site[0], rate_limit=0, base_url=f"http://127.0.0.1:{port}")
+    with serving(application, port) as base:
+        yield base
