@@ -85,7 +85,7 @@ def test_restart_and_kill_keep_every_acknowledged_answer(built, tmp_path):
     proc = _serve(path, port)
     first = _answered(base, tokens[:200], clients=16)
     proc.send_signal(signal.SIGINT)  # a clean stop
-    assert proc.wait(timeout=60) == 0
+    assert proc.wait(timeout=60) == 0, path.with_suffix(".log").read_text()[-3000:]
 
     proc = _serve(path, port)  # a restart keeps everything
     assert httpx.get(f"{base}/s/{tokens[0]}").status_code == 410  # still answered

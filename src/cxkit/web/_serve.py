@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from pathlib import Path
 
@@ -66,4 +67,7 @@ def serve(
     # Everything loaded so far lives as long as the server: keep it out of the garbage
     # collector's full passes, which would otherwise pause requests for tens of ms.
     gc.freeze()
-    uvicorn.Server(config).run()
+    # uvicorn re-raises the Ctrl+C it handled once shut down; uvicorn.run swallows it, and
+    # so does this, so a clean stop exits 0.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(config).run()
