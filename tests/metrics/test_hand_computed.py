@@ -6,11 +6,13 @@ import math
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from scipy.stats import binomtest
 
 from cxkit.errors import ConfigError
-from cxkit.metrics import REGISTRY, cohort_retention, compare, compute
+from cxkit.metrics import PERIODS, REGISTRY, cohort_retention, compare, compute
+from cxkit.schema import table_spec
 from cxkit.store import Workspace
 from tests.conftest import T, load
 
@@ -221,6 +223,63 @@ def test_churn_by_month(shop) -> None:
     assert pooled["value"] == pytest.approx(75.0)
     retention = one(shop, "retention", inactivity_days=30, as_of="2024-04-01")
     assert retention["value"] == pytest.approx(25.0)
+
+
+def test_churn_and_retention_by_year(shop) -> None:
+    # 2024 starts Jan 1: only A is active then (B starts Jan 5, C Mar 1); A lapses Feb 19.
+    # 2025 is not over by as_of (2025-06-01): censored.
+    for name, value in (("churn", 100.0), ("retention", 0.0)):
+        got = compute(
+            shop, name, period="year", inactivity_days=30, as_of="2025-06-01", min_n=1
+        ).to_pandas()
+        assert got.period.dt.strftime("%Y-%m-%d").tolist() == ["2024-01-01"], name
+        assert (got.n.tolist(), got.value.tolist()) == ([1], [value]), name
+
+
+def test_churn_when_the_data_ends_before_its_first_order(shop) -> None:
+    got = compute(shop, "churn", period="month", as_of="2023-01-01").to_pandas()
+    assert got.empty
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_every_metric_answers_for_every_period(shop, period) -> None:
+    for name in REGISTRY:
+        got = compare(shop, name, period=period, min_n=1).to_pandas()
+        assert got.n.sum() >= 0, name  # it answered (empty is an answer: churn is censored)
+
+
+def _orders(rows: dict[str, list]) -> pa.Table:
+    """Arrow rows for ``orders`` that keep NaN as NaN (pandas would turn it into null)."""
+    schema = table_spec("orders").ibis_schema().to_pyarrow()
+    n = len(next(iter(rows.values())))
+    return pa.table(
+        {f.name: pa.array(rows.get(f.name, [None] * n), f.type, from_pandas=False) for f in schema},
+        schema=schema,
+    )
+
+
+def test_orders_with_non_finite_amounts_are_left_out(shop) -> None:
+    # Written past ingest (which refuses them): B's NaN, C's +inf and A's -inf orders.
+    bad = _orders(
+        {
+            "order_id": ["O5", "O6", "O7"],
+            "customer_id": ["B", "C", "A"],
+            "ts": [T("2024-01-25"), T("2024-03-02"), T("2024-01-21")],
+            "amount": [math.nan, math.inf, -math.inf],
+        }
+    )
+    shop.append("orders", bad)
+    assert shop.count("orders") == 7
+    # The same figures as without them (test_clv_cross_and_up_sell); otherwise the engine's
+    # standard deviation fails on the infinities, and B's NaN and C's +inf later orders
+    # would count them as up-sold.
+    clv = one(shop, "clv")
+    assert (clv["n"], clv["value"], clv["aov"]) == (3, pytest.approx(50.0), pytest.approx(37.5))
+    assert clv["se"] == pytest.approx(10 / math.sqrt(3))  # revenue 40, 50, 60: sd 10
+    up = one(shop, "up_sell")
+    assert (up["n"], up["value"]) == (1, 100.0)
+    by_month = compute(shop, "clv", period="month", by=["segment"]).to_pandas()
+    assert by_month.value.map(math.isfinite).all()
 
 
 def test_clv_cross_and_up_sell(shop) -> None:

@@ -20,8 +20,15 @@ from cxkit.store import TableSource
 
 __all__ = ["churn_source", "cohort_retention", "spells"]
 
-_FREQ = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS"}
-_UNIT = {"day": "D", "week": "W", "month": "M", "quarter": "Q"}
+#: Period -> (pandas period unit, pandas frequency of the periods' starts). Weeks start on
+#: Monday, as the engines' truncation to "W" does; every name of `PERIODS` must be here.
+_CALENDAR = {
+    "day": ("D", "D"),
+    "week": ("W", "W-MON"),
+    "month": ("M", "MS"),
+    "quarter": ("Q", "QS"),
+    "year": ("Y", "YS"),
+}
 
 
 def spells(orders: ir.Table, inactivity_days: int) -> ir.Table:
@@ -41,10 +48,10 @@ def spells(orders: ir.Table, inactivity_days: int) -> ir.Table:
 
 
 def _period_starts(first: dt.datetime, last: dt.datetime, period: str) -> ir.Table:
-    starts = pd.date_range(
-        pd.Timestamp(first).to_period(_UNIT[period]).start_time, last, freq=_FREQ[period]
-    )
-    ends = [*starts[1:], starts[-1] + pd.tseries.frequencies.to_offset(_FREQ[period])]
+    unit, freq = _CALENDAR[period]
+    starts = pd.date_range(pd.Timestamp(first).to_period(unit).start_time, last, freq=freq)
+    # No period starts when the data's end (as_of) comes before its first order.
+    ends = [*starts[1:], starts[-1] + pd.tseries.frequencies.to_offset(freq)] if len(starts) else []
     frame = pd.DataFrame({"period_start": starts, "period_end": ends}).astype("datetime64[us]")
     return ibis.memtable(frame)
 

@@ -15,6 +15,7 @@ from cxkit.store import TableSource
 __all__ = [
     "CUSTOMER_DIMS",
     "customer_orders",
+    "finite",
     "first_touch",
     "responses",
     "social_mentions",
@@ -23,6 +24,18 @@ __all__ = [
 
 CUSTOMER_DIMS = ("segment", "country")
 TOUCHPOINT_DIMS = ("stage", "owner")
+
+
+def finite(rel: ir.Table, *columns: str) -> ir.Table:
+    """Drop the rows where a floating-point column holds NaN or an infinity (nulls stay).
+
+    Ingest refuses such values, but a table written some other way may hold them; one of
+    them would turn a sum into NaN, or make the engine's standard deviation fail outright.
+    """
+    for column in columns:
+        x = rel[column]
+        rel = rel.filter(~(x.isnan() | x.isinf()).fill_null(False))
+    return rel
 
 
 def with_customer(rel: ir.Table, src: TableSource, params: Params) -> ir.Table:
@@ -71,8 +84,11 @@ def tickets(src: TableSource, params: Params) -> ir.Table:
 
 
 def customer_orders(src: TableSource, params: Params) -> ir.Table:
-    """One row per customer with orders: revenue, orders, first and last order, first amount."""
-    o = src.table("orders")
+    """One row per customer with orders: revenue, orders, first and last order, first amount.
+
+    Orders whose amount is not a finite number are left out (`finite`).
+    """
+    o = finite(src.table("orders"), "amount")
     first = ibis.window(group_by=o.customer_id, order_by=[o.ts, o.order_id])
     ranked = o.mutate(_k=ibis.row_number().over(first))
     first_amount = ranked.filter(ranked._k == 0).select(
