@@ -91,6 +91,7 @@ EXPECTED = {
         "RecordsResult",
         "builtin_mappings",
         "ingest",
+        "ingest_batches",
         "ingest_records",
     ],
     "cxkit.surveys": [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cxkit.ingest._batches import ingest_batches
 from cxkit.ingest._mapping import Mapping, builtin_mappings
 from cxkit.ingest._pipeline import IngestResult, ingest
 from cxkit.ingest._readers import FORMATS
@@ -14,5 +15,6 @@ __all__ = [
     "RecordsResult",
     "builtin_mappings",
     "ingest",
+    "ingest_batches",
     "ingest_records",
 ]

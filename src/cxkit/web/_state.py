@@ -1,37 +1,42 @@
 """The server's hold on a workspace: one DuckDB connection per thread, one writer at a time.
 
 DuckDB lets connections of one process read concurrently; writes are serialised by a lock.
-Survey answers go through `AnswerWriter`, which commits whatever answers are waiting in
-one transaction (group commit) and only then acknowledges each of them: an acknowledged
-answer is on disk, and a busy server writes hundreds per transaction instead of one.
+Survey answers and API records go through `Writer`, which commits whatever is waiting in
+one transaction (group commit), answers first, and only then acknowledges each: an
+acknowledged answer or batch is on disk, and a busy server writes hundreds per transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
-import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cxkit.ingest import RecordsResult, ingest_batches
 from cxkit.store import Workspace, workspace_secret
 from cxkit.surveys import (
     Answer,
+    Invitation,
     Outcome,
     Survey,
     SurveyLinks,
+    invite_after_tickets,
     list_surveys,
     record_answers,
 )
 
-__all__ = ["AnswerWriter", "RateLimiter", "State"]
+__all__ = ["RateLimiter", "State", "Stored", "Writer"]
 
 #: Most answers committed in one transaction.
 MAX_BATCH = 1000
+#: Most API records validated and committed in one transaction (batches are never split).
+MAX_RECORDS = 5000
 
 
 class State:
@@ -56,15 +61,15 @@ class State:
         if base_url:
             self.settings.base_url = base_url
         self.rate_limiter = RateLimiter(rate_limit)
-        self._writer: AnswerWriter | None = None
+        self._writer: Writer | None = None
         self._cache: dict[Any, tuple[dict[str, int], Any]] = {}
 
     @property
-    def writer(self) -> AnswerWriter:
-        """The survey-answer writer, started on first use (and again after `close`)."""
+    def writer(self) -> Writer:
+        """The writer of answers and API records, started on first use (again after `close`)."""
         with self._open_lock:
             if self._writer is None:
-                self._writer = AnswerWriter(self)
+                self._writer = Writer(self)
             return self._writer
 
     def workspace(self) -> Workspace:
@@ -138,48 +143,99 @@ class _Pending:
     future: asyncio.Future[Outcome]
 
 
-class AnswerWriter:
-    """A thread that writes queued survey answers in batches, one transaction each."""
+@dataclass
+class _Job:
+    table: str
+    records: list[dict[str, Any]]
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Stored]
+
+
+@dataclass
+class Stored:
+    """What became of one API batch: the ingest result and the invitations it made."""
+
+    result: RecordsResult
+    invitations: list[Invitation] = field(default_factory=list)
+    #: Set when the database refused the write: nothing was stored, the sender may retry.
+    error: str | None = None
+
+
+class Writer:
+    """The thread that writes survey answers and API records, answers first.
+
+    Survey answers waiting are committed together in one transaction (group commit), and
+    so are API batches for one table; between two groups of records, answers that arrived
+    meanwhile go first, so a flood of API batches never starves the people answering.
+    Each submitter is told its outcome only after the commit: acknowledged = stored.
+    """
 
     def __init__(self, state: State) -> None:
         self._state = state
-        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="cx-answer-writer", daemon=True)
+        self._ready = threading.Condition()
+        self._answers: collections.deque[_Pending] = collections.deque()
+        self._jobs: collections.deque[_Job] = collections.deque()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="cx-writer", daemon=True)
         self._thread.start()
 
     async def submit(self, answer: Answer) -> Outcome:
         """Queue ``answer`` and wait until it is committed (or refused)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Outcome] = loop.create_future()
-        self._queue.put(_Pending(answer, loop, future))
+        with self._ready:
+            self._answers.append(_Pending(answer, loop, future))
+            self._ready.notify()
+        return await future
+
+    async def store(self, table: str, records: list[dict[str, Any]]) -> Stored:
+        """Queue a batch of ``table`` records (all or none) and wait until it is committed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Stored] = loop.create_future()
+        with self._ready:
+            self._jobs.append(_Job(table, records, loop, future))
+            self._ready.notify()
         return await future
 
     def stop(self) -> None:
         """Write what is queued, then end the thread."""
-        self._queue.put(None)
-        self._thread.join(timeout=30)
+        with self._ready:
+            self._stopping = True
+            self._ready.notify()
+        self._thread.join(timeout=60)
 
     def _run(self) -> None:
         while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            stop = False
-            while len(batch) < MAX_BATCH:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    stop = True
-                    break
-                batch.append(item)
-            self._write(batch)
-            if stop:
-                return
+            with self._ready:
+                while not (self._answers or self._jobs or self._stopping):
+                    self._ready.wait()
+                answers = [
+                    self._answers.popleft() for _ in range(min(len(self._answers), MAX_BATCH))
+                ]
+                jobs = [] if answers else self._take_jobs()
+                if not answers and not jobs:
+                    return  # stopping, and nothing left
+            if answers:
+                self._write_answers(answers)
+            else:
+                self._write_jobs(jobs)
 
-    def _write(self, batch: list[_Pending]) -> None:
+    def _take_jobs(self) -> list[_Job]:
+        """Take the first waiting batch and the next ones for the same table, within a size."""
+        if not self._jobs:
+            return []
+        first = self._jobs.popleft()
+        jobs, size = [first], len(first.records)
+        while self._jobs and size < MAX_RECORDS:
+            nxt = next((j for j in self._jobs if j.table == first.table), None)
+            if nxt is None or size + len(nxt.records) > MAX_RECORDS:
+                break
+            self._jobs.remove(nxt)
+            jobs.append(nxt)
+            size += len(nxt.records)
+        return jobs
+
+    def _write_answers(self, batch: list[_Pending]) -> None:
         try:
             with self._state.writing() as ws:
                 outcomes = record_answers(
@@ -191,8 +247,25 @@ class AnswerWriter:
         for pending, outcome in zip(batch, outcomes, strict=True):
             pending.loop.call_soon_threadsafe(_resolve, pending.future, outcome)
 
+    def _write_jobs(self, jobs: list[_Job]) -> None:
+        table = jobs[0].table
+        try:
+            with self._state.writing() as ws:
+                results = ingest_batches(ws, table, [j.records for j in jobs])
+                stored = [Stored(r) for r in results]
+                if table == "tickets":
+                    for s in stored:
+                        if s.result.rows is not None:
+                            rows = s.result.rows.to_pandas()
+                            s.invitations = invite_after_tickets(ws, self._state.links, rows)
+        except Exception as exc:  # the database refused: nothing of the group was stored
+            error = f"the records could not be stored just now ({type(exc).__name__}); retry"
+            stored = [Stored(RecordsResult(table), error=error) for _ in jobs]
+        for job, outcome in zip(jobs, stored, strict=True):
+            job.loop.call_soon_threadsafe(_resolve, job.future, outcome)
 
-def _resolve(future: asyncio.Future[Outcome], outcome: Outcome) -> None:
+
+def _resolve(future: asyncio.Future[Any], outcome: Any) -> None:
     if not future.done():
         future.set_result(outcome)
 

@@ -13,7 +13,6 @@ from pydantic import BaseModel
 from cxkit.errors import ConfigError
 from cxkit.ingest import ingest_records
 from cxkit.metrics import REGISTRY, compare, compute
-from cxkit.surveys import invite_after_tickets
 from cxkit.web._deps import AppState, require_scope, state_of
 from cxkit.web._models import (
     INGEST_TABLES,
@@ -24,19 +23,19 @@ from cxkit.web._models import (
     Rejected,
     batch_model,
 )
+from cxkit.web._state import State
 
 __all__ = ["router", "validation_error"]
 
 router = APIRouter(prefix="/api/v1")
 
 
-def _store(request: Request, state: AppState, table: str, records: list[BaseModel]) -> JSONResponse:
+async def _store(state: State, table: str, records: list[BaseModel]) -> JSONResponse:
     rows = [r.model_dump(exclude_unset=True) for r in records]
-    with state.writing() as ws:
-        result = ingest_records(ws, table, rows)
-        invitations = []
-        if result.rows is not None and table == "tickets":
-            invitations = invite_after_tickets(ws, state.links, result.rows.to_pandas())
+    stored = await state.writer.store(table, rows)
+    result = stored.result
+    if stored.error:
+        return JSONResponse({"detail": stored.error}, status_code=503, headers={"retry-after": "1"})
     if result.rejected:
         body = Rejected(
             detail=f"nothing stored: {len(result.rejected)} of {len(rows)} records are bad",
@@ -53,7 +52,7 @@ def _store(request: Request, state: AppState, table: str, records: list[BaseMode
                 url=state.link(i.token),
                 expires_at=i.expires_at,
             )
-            for i in invitations
+            for i in stored.invitations
         ],
     )
     return JSONResponse(json.loads(accepted.model_dump_json()), status_code=201)
@@ -70,15 +69,16 @@ def _add_ingest_routes(table: str) -> None:
         " A resolved ticket invites its customer to the CSAT survey." if table == "tickets" else ""
     )
 
-    def one(request: Request, state: AppState, body: BaseModel) -> JSONResponse:
-        return _store(request, state, table, [body])
+    # Async: the records wait for the writer thread on the event loop, not on a worker.
+    async def one(state: AppState, body: BaseModel) -> JSONResponse:
+        return await _store(state, table, [body])
 
-    def many(request: Request, state: AppState, body: BaseModel) -> JSONResponse:
-        return _store(request, state, table, body.records)  # type: ignore[attr-defined]
+    async def many(state: AppState, body: BaseModel) -> JSONResponse:
+        return await _store(state, table, body.records)  # type: ignore[attr-defined]
 
     # The body types are made at run time from the schema: give FastAPI the real classes.
-    one.__annotations__.update(request=Request, state=AppState, body=record)
-    many.__annotations__.update(request=Request, state=AppState, body=batch)
+    one.__annotations__.update(state=AppState, body=record)
+    many.__annotations__.update(state=AppState, body=batch)
 
     router.add_api_route(
         f"/{table}",
