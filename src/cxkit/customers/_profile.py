@@ -10,7 +10,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pandas as pd
 
-from cxkit.customers._search import mask_pii
+from cxkit.customers._search import as_data, mask_pii
 from cxkit.store import TableSource
 
 __all__ = ["customer_profile", "customer_timeline"]
@@ -22,9 +22,10 @@ def customer_timeline(ws: TableSource, customer_id: str, *, limit: int = 300) ->
     One row per visit, order, ticket, survey answer and piece of feedback, with columns
     ``ts``, ``what``, ``channel``, ``where`` and ``detail``; at most ``limit`` rows.
     """
+    key = as_data(customer_id=customer_id)
 
     def part(t: ir.Table, ts: ir.Value, what: Any, channel: Any, where: Any, detail: Any) -> Any:
-        t = t.filter(t.customer_id == customer_id)
+        t = t.semi_join(key, "customer_id")
         text = dt.String(nullable=True)
         return t.select(
             ts=ts.cast(dt.Timestamp(nullable=True)),
@@ -78,16 +79,15 @@ def customer_profile(
         ``customer_scores`` row (none until scored), ``reasons`` as a list of sentences;
         ``offers``: recommended items, best first; ``timeline``: `customer_timeline`.
     """
-    c = ws.table("customers")
-    profile = c.filter(c.customer_id == customer_id).to_pandas()
+    key = as_data(customer_id=customer_id)
+    profile = ws.table("customers").semi_join(key, "customer_id").to_pandas()
     timeline = customer_timeline(ws, customer_id)
     if profile.empty and timeline.empty:
         return None
-    s = ws.table("customer_scores")
-    scores = s.filter(s.customer_id == customer_id).to_pandas()
+    scores = ws.table("customer_scores").semi_join(key, "customer_id").to_pandas()
     scores = scores.assign(reasons=scores.reasons.map(_reasons, na_action="ignore"))
-    rec = ws.table("recommendations")
-    offers = rec.filter(rec.customer_id == customer_id).order_by("rank").item.to_pandas()
+    rec = ws.table("recommendations").semi_join(key, "customer_id")
+    offers = rec.order_by("rank").item.to_pandas()
     return {
         "customer_id": customer_id,
         "profile": profile if see_pii else mask_pii(profile),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
 
 from cxkit.schema import table_spec
 from cxkit.store import TableSource
 
-__all__ = ["HIDDEN", "find_customers", "mask_pii"]
+__all__ = ["HIDDEN", "as_data", "find_customers", "mask_pii"]
 
 #: What a personal value is replaced with for those who may not see it.
 HIDDEN = "(hidden)"
@@ -25,6 +28,15 @@ def mask_pii(frame: pd.DataFrame, table: str = "customers") -> pd.DataFrame:
     return frame.assign(**dict.fromkeys(pii, HIDDEN))
 
 
+def as_data(**values: str) -> ir.Table:
+    """Return a one-row table of ``values``, for an expression to join to or compare with.
+
+    What a user typed travels as data, not as a literal inside the SQL text: a NUL
+    character (``%00`` in a URL) would end DuckDB's parsing of that text.
+    """
+    return ibis.memtable(pa.table({k: pa.array([v], pa.string()) for k, v in values.items()}))
+
+
 def find_customers(
     ws: TableSource, query: str, *, see_pii: bool = False, limit: int = 50
 ) -> pd.DataFrame:
@@ -34,9 +46,11 @@ def find_customers(
     neither searched nor shown (`mask_pii`).
     """
     c = ws.table("customers")
-    q = query.strip().lower()
-    hit = c.customer_id.lower().contains(q)
+    q = as_data(_q=query.strip().lower())
+    both = c.cross_join(q)
+    hit = both.customer_id.lower().contains(both._q)
     if see_pii:
-        hit = hit | c.name.lower().contains(q) | c.email.lower().contains(q)
-    frame = c.filter(hit).order_by("customer_id").limit(limit).to_pandas()
+        hit = hit | both.name.lower().contains(both._q) | both.email.lower().contains(both._q)
+    found = both.filter(hit).select(*c.columns)
+    frame = found.order_by("customer_id").limit(limit).to_pandas()
     return frame if see_pii else mask_pii(frame)
