@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from cxkit.errors import UnknownTable
-from cxkit.schema import SCORE_SCALES, STAGES, TABLES, table_spec
+from cxkit.schema import SCORE_SCALES, STAGES, TABLES, Column, table_spec
 
 
 def test_design_tables_and_keys() -> None:
@@ -45,3 +45,22 @@ def test_ibis_schema_marks_keys_not_null() -> None:
     schema = table_spec("order_items").ibis_schema()
     assert not schema["order_id"].nullable and not schema["line"].nullable
     assert schema["price"].nullable
+
+
+def test_text_formats_mark_email_and_json_columns() -> None:
+    formats = {
+        (name, c.name): c.format for name, spec in TABLES.items() for c in spec.columns if c.format
+    }
+    assert formats == {
+        ("customers", "email"): "email",
+        ("customers", "attributes"): "json",
+        ("events", "properties"): "json",
+    }
+    # The DuckDB type stays text: no migration.
+    assert str(table_spec("events").ibis_schema()["properties"]) == "string"
+
+
+@pytest.mark.parametrize(("dtype", "fmt"), [("string", "phone"), ("int64", "json")])
+def test_a_format_needs_a_known_name_and_a_text_column(dtype: str, fmt: str) -> None:
+    with pytest.raises(ValueError, match=f"format {fmt!r} needs a string column"):
+        Column("x", dtype, format=fmt)

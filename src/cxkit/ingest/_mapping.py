@@ -37,6 +37,13 @@ __all__ = ["Mapping", "builtin_mappings"]
 _RULE_KEYS = {"column", "format", "map", "value", "template", "json", "else", "when"}
 
 
+def _listed(names: list[str], most: int = 30, width: int = 60) -> str:
+    """List a file's column names for a message: a header can be one huge field."""
+    shown = [n if len(n) <= width else n[: width - 1] + "…" for n in names[:most]]
+    more = f" and {len(names) - most:,} more" if len(names) > most else ""
+    return ", ".join(shown) + more
+
+
 def _as_text(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
@@ -120,7 +127,7 @@ class Mapping:
             if actual is None:
                 raise MissingColumn(
                     f"{file}: column {name!r} (for {spec.name}.{target}) is not in the file; "
-                    f"the file has: {', '.join(source_cols)}",
+                    f"the file has: {_listed(source_cols)}",
                     file=file,
                     column=name,
                 )
@@ -135,7 +142,7 @@ class Mapping:
                 if actual is None and c.is_required:
                     raise MissingColumn(
                         f"{file}: required column {c.name!r} of table {spec.name!r} is missing; "
-                        f"the file has: {', '.join(source_cols)}; add it or map it with --mapping",
+                        f"the file has: {_listed(source_cols)}; add it or map it with --mapping",
                         file=file,
                         column=c.name,
                     )

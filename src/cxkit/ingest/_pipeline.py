@@ -19,8 +19,9 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from cxkit.errors import UnreadableFile
 from cxkit.ingest._mapping import Mapping
-from cxkit.ingest._readers import SourceFile, prepare
+from cxkit.ingest._readers import SourceFile, prepare, shorten
 from cxkit.ingest._validate import validate
 from cxkit.schema import QUARANTINE, TableSpec, now_utc, table_spec
 from cxkit.store import Workspace
@@ -86,9 +87,14 @@ def read(load: Load) -> None:
     load.source = prepare(load.path, options)
     load.batch_id = _batch_id(load)
     ws = load.workspace
-    load.staged, load.rejects = ws.stage(
-        load.source.read_path, load.source.fmt, load.source.options
-    )
+    try:
+        load.staged, load.rejects = ws.stage(
+            load.source.read_path, load.source.fmt, load.source.options
+        )
+    except UnreadableFile as exc:
+        # The engine names its temporary copy and may quote a whole (huge) line.
+        message = shorten(str(exc).replace(str(load.source.read_path), str(load.path)))
+        raise UnreadableFile(message, file=str(load.path)) from None
     load.rows_read = ws.count(load.staged) + len(load.rejects)
 
 
@@ -96,9 +102,9 @@ def map_and_validate(load: Load) -> None:
     """Map the source columns to the canonical ones, type them and flag bad rows."""
     assert load.staged is not None
     mapped = load.mapping.apply(load.staged, load.spec, str(load.path))
-    checked = validate(
-        mapped, load.spec, load.workspace.vocabulary(), load.mapping.timestamp_formats()
-    )
+    ws = load.workspace
+    formats = load.mapping.timestamp_formats()
+    checked = validate(mapped, load.spec, ws.vocabulary(), formats, plausible=ws.config.ingest)
     load.checked = load.workspace.materialize(checked, f"_checked_{load.batch_id}")
 
 

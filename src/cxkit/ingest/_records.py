@@ -84,7 +84,8 @@ def ingest_records(
         dtype=object,
     ).assign(_row=range(1, len(records) + 1))
     schema = dict.fromkeys(spec.column_names, "string") | {"_row": "int64"}
-    checked = validate(ibis.memtable(frame, schema=schema), spec, ws.vocabulary()).to_pyarrow()
+    rows = ibis.memtable(frame, schema=schema)
+    checked = validate(rows, spec, ws.vocabulary(), plausible=ws.config.ingest).to_pyarrow()
     bad = checked.filter(pa.compute.not_equal(checked["_reason"], ""))
     result.rejected += [
         (int(r), str(reason))

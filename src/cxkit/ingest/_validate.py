@@ -1,19 +1,26 @@
 """Row validation against the canonical schema, as one Ibis expression.
 
 Every problem of a row is collected (not just the first) into ``_reason``; the failing
-columns go to ``_columns``. A row is valid when ``_reason`` is empty.
+columns go to ``_columns``. A row is valid when ``_reason`` is empty. What can never be
+stored is refused here, for files and API records alike: numbers that are not finite
+(NaN, Infinity, 1e309), NUL characters in text, times outside the plausible range
+(``[ingest]`` in ``cx.toml``), JSON columns that are not JSON objects and malformed
+e-mail addresses. Every reason quotes at most `_SHOWN` characters of a value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
+from cxkit.errors import ConfigError
 from cxkit.schema import SCORE_SCALES, Column, TableSpec
+from cxkit.store import IngestSettings
 
 __all__ = ["validate"]
 
@@ -22,15 +29,65 @@ _FALSE = ("false", "f", "no", "n", "0")
 _SHOWN = 60  # characters of a bad value quoted in a reason
 _TYPE_WORDS = {
     "int64": "an integer",
-    "float64": "a number",
+    "float64": "a finite number",
     "timestamp": "a timestamp",
     "boolean": "true or false",
 }
+#: One @, a non-empty local part, a domain of non-empty dotted labels, no spaces: the
+#: simple rule of `cxkit.schema.TEXT_FORMATS` (RE2 syntax, as DuckDB runs it).
+EMAIL = r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$"
 
 
 @ibis.udf.scalar.builtin(signature=((dt.string, dt.string), dt.timestamp))  # type: ignore[untyped-decorator]
 def try_strptime(text: str, fmt: str) -> dt.Timestamp:
     """Parse ``text`` with a strptime format, NULL when it does not match (DuckDB builtin)."""
+
+
+@ibis.udf.scalar.builtin(name="chr", signature=((dt.int32,), dt.string))  # type: ignore[untyped-decorator]
+def _chr(code: int) -> dt.String:
+    """Return the character ``code`` (DuckDB builtin): a NUL cannot be written in SQL text."""
+
+
+@ibis.udf.scalar.builtin(signature=((dt.string,), dt.boolean))  # type: ignore[untyped-decorator]
+def json_valid(text: str) -> dt.Boolean:
+    """Whether ``text`` parses as JSON (DuckDB builtin)."""
+
+
+@ibis.udf.scalar.builtin(  # type: ignore[untyped-decorator]
+    name="get_current_timestamp", signature=((), dt.Timestamp(timezone="UTC"))
+)
+def _current_timestamp() -> dt.Timestamp:
+    """Return the time the query runs (DuckDB builtin), so a query built once stays right."""
+
+
+@ibis.udf.scalar.builtin(  # type: ignore[untyped-decorator]
+    name="timezone", signature=((dt.string, dt.Timestamp(timezone="UTC")), dt.timestamp)
+)
+def _in_zone(zone: str, ts: dt.Timestamp) -> dt.Timestamp:
+    """Return ``ts`` as wall-clock time in ``zone`` (DuckDB builtin), whatever the session's."""
+
+
+def _plausible(settings: IngestSettings) -> tuple[ir.TimestampValue, ir.TimestampValue, str]:
+    """Return the earliest and latest plausible time (naive UTC) and how to describe them.
+
+    The latest is computed when the query runs: validation queries may be compiled once.
+    """
+    try:
+        earliest = datetime.fromisoformat(settings.earliest)
+    except ValueError:
+        raise ConfigError(
+            f"[ingest] earliest = {settings.earliest!r}: expected an ISO date like 1970-01-01"
+        ) from None
+    if earliest.tzinfo is not None:
+        earliest = earliest.astimezone(UTC).replace(tzinfo=None)
+    ahead = round(settings.days_ahead * 86_400)
+    latest = _in_zone("UTC", _current_timestamp()) + ibis.interval(seconds=ahead)
+    words = (
+        f"the plausible times, {settings.earliest} to {settings.days_ahead:g} "
+        f"day{'' if settings.days_ahead == 1 else 's'} after the load "
+        "([ingest] earliest, days_ahead in cx.toml)"
+    )
+    return ibis.timestamp(earliest), latest, words
 
 
 def _blank_to_null(s: ir.StringValue) -> ir.StringValue:
@@ -52,14 +109,46 @@ def _typed(c: Column, s: ir.StringValue, fmt: str | None) -> ir.Value:
     if c.dtype == "int64":
         # "3.0" is a fine integer; "3.5" is not (DuckDB's TRY_CAST would round it to 4).
         # (f % 1, not floor: Ibis's floor casts to int64, which overflows on huge values;
-        # try_cast: a whole number too large for int64 is not an integer either.)
+        # try_cast: a whole number too large for int64 is not an integer either.
+        # NaN and infinities leave NaN as the remainder, so they are not integers.)
         f = s.strip().try_cast("float64")
         return ibis.ifelse(f % 1 == 0, f.try_cast("int64"), ibis.null("int64"))
-    return s.strip().try_cast(c.dtype)
+    f = s.strip().try_cast(c.dtype)
+    # DuckDB reads 'NaN', 'Infinity' and 1e309 as doubles; none is a measurement.
+    return ibis.ifelse(f.isnan() | f.isinf(), ibis.null(c.dtype), f)
+
+
+def _shown(s: ir.StringValue) -> ir.StringValue:
+    """Return at most `_SHOWN` characters of ``s`` (NUL written as a backslash and 0)."""
+    cut = ibis.ifelse(s.length() > _SHOWN, s.substr(0, _SHOWN - 1) + "…", s)
+    return cut.replace(_chr(0), "\\0")
 
 
 def _quoted(s: ir.StringValue) -> ir.StringValue:
-    return "'" + s.substr(0, _SHOWN) + "'"
+    return "'" + _shown(s) + "'"
+
+
+def _text_problems(c: Column, s: ir.StringValue) -> list[tuple[ir.BooleanValue, ir.StringValue]]:
+    """Find text that cannot be stored or lacks the column's format."""
+    found = [(s.contains(_chr(0)), f"{c.name}: " + _quoted(s) + " holds a NUL character (\\0)")]
+    if c.format == "json":
+        is_object = json_valid(s) & s.lstrip().startswith("{")
+        found.append(
+            (
+                s.notnull() & ~is_object.fill_null(False),
+                f'{c.name}: expected a JSON object like {{"key": "value"}}, got ' + _quoted(s),
+            )
+        )
+    if c.format == "email":
+        found.append(
+            (
+                s.notnull() & ~s.re_search(EMAIL),
+                f"{c.name}: "
+                + _quoted(s)
+                + " is not an e-mail address (expected name@domain.tld, no spaces)",
+            )
+        )
+    return found
 
 
 def validate(
@@ -67,6 +156,8 @@ def validate(
     spec: TableSpec,
     vocabularies: Mapping[str, tuple[str, ...]],
     formats: Mapping[str, str] | None = None,
+    within: Sequence[str] = (),
+    plausible: IngestSettings | None = None,
 ) -> ir.Table:
     """Type the mapped string columns and find every problem of every row.
 
@@ -80,15 +171,23 @@ def validate(
         Allowed values per vocabulary name.
     formats
         strptime formats of timestamp columns, where the source needs one.
+    within
+        Columns of ``mapped`` that split it into independent parts (API batches checked
+        together): a key repeated across parts is no duplicate. Kept in the result.
+    plausible
+        The plausible time range (``ws.config.ingest``); default 1970-01-01 to one day
+        after the load.
 
     Returns
     -------
-    The typed canonical columns, ``_row``, ``_reason`` ('' when valid) and ``_columns``.
+    The typed canonical columns, ``_row``, ``_reason`` ('' when valid), ``_columns`` and
+    the ``within`` columns.
     """
     formats = formats or {}
     raw = {c.name: _blank_to_null(mapped[c.name]) for c in spec.columns}
     typed = {c.name: _typed(c, raw[c.name], formats.get(c.name)) for c in spec.columns}
     problems: list[tuple[str, ir.BooleanValue, ir.StringValue]] = []
+    earliest, latest, plausible_words = _plausible(plausible or IngestSettings())
 
     for c in spec.columns:
         s, v = raw[c.name], typed[c.name]
@@ -103,6 +202,16 @@ def validate(
                     c.name,
                     s.notnull() & v.isnull(),
                     f"{c.name}: expected {expected}, got " + _quoted(s),
+                )
+            )
+        if c.dtype == "string" and not c.vocabulary:
+            problems += [(c.name, bad, msg) for bad, msg in _text_problems(c, s)]
+        if c.dtype == "timestamp":
+            problems.append(
+                (
+                    c.name,
+                    v.notnull() & ((v < earliest) | (v > latest)),
+                    f"{c.name}: " + _quoted(s) + f" is outside {plausible_words}",
                 )
             )
         if c.vocabulary:
@@ -123,7 +232,11 @@ def validate(
             hi = "inf" if c.high is None else f"{c.high:g}"
             bounds = f"{lo}..{hi}"
             problems.append(
-                (c.name, v.notnull() & (low | high), f"{c.name}: " + s + f" is outside {bounds}")
+                (
+                    c.name,
+                    v.notnull() & (low | high),
+                    f"{c.name}: " + _shown(s) + f" is outside {bounds}",
+                )
             )
     if spec.score_by_kind:
         kind_col, score_col = spec.score_by_kind
@@ -135,7 +248,7 @@ def validate(
                     score_col,
                     score.notnull() & out.fill_null(False),
                     f"{score_col}: "
-                    + raw[score_col]
+                    + _shown(raw[score_col])
                     + f" is outside {scale.low}..{scale.high} for kind {scale.kind}",
                 )
             )
@@ -146,9 +259,9 @@ def validate(
                 order.later,
                 (later < earlier).fill_null(False),
                 f"{order.later} ("
-                + raw[order.later]
+                + _shown(raw[order.later])
                 + f") is before {order.earlier} ("
-                + raw[order.earlier]
+                + _shown(raw[order.earlier])
                 + ")",
             )
         )
@@ -159,6 +272,7 @@ def validate(
         )
 
     checked = mapped.select(
+        *within,
         _row=mapped._row,
         _reason=flagged([(bad, msg) for _, bad, msg in problems]),
         _columns=ibis.literal(",").join(
@@ -176,13 +290,13 @@ def validate(
             for name, value in typed.items()
         },
     )
-    return _flag_duplicate_keys(checked, spec)
+    return _flag_duplicate_keys(checked, spec, within)
 
 
-def _flag_duplicate_keys(checked: ir.Table, spec: TableSpec) -> ir.Table:
+def _flag_duplicate_keys(checked: ir.Table, spec: TableSpec, within: Sequence[str]) -> ir.Table:
     """Mark every valid row but the last of a repeated key: the last one in the file wins."""
     ok = checked._reason == ""
-    window = ibis.window(group_by=[checked[k] for k in spec.key])
+    window = ibis.window(group_by=[checked[k] for k in (*within, *spec.key)])
     last = ibis.ifelse(ok, checked._row, ibis.null("int64")).max().over(window)
     dup = ok & (checked._row != last)
     key = ", ".join(spec.key)

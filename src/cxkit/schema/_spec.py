@@ -7,13 +7,19 @@ from dataclasses import dataclass, field
 import ibis
 import ibis.expr.datatypes as dt
 
-__all__ = ["KINDS", "TIMESTAMP", "Column", "TableSpec", "TimeOrder", "col"]
+__all__ = ["KINDS", "TEXT_FORMATS", "TIMESTAMP", "Column", "TableSpec", "TimeOrder", "col"]
 
 #: What a table holds, which decides what `mirror` copies, a rebuild clears and an erasure
 #: touches: the company's data, outputs computed from it, or the workspace's own records.
 KINDS = ("canonical", "derived", "operational")
 
 TIMESTAMP = "timestamp"
+
+#: Shapes a text column's values must have (checked by ingest, files and API alike):
+#: ``email``: one ``@``, a non-empty local part, a dotted domain, no spaces (deliberately
+#: simple: it catches typos and swapped columns, not every address RFC 5322 forbids);
+#: ``json``: a JSON object (``{...}``), as the column is read back with JSON functions.
+TEXT_FORMATS = ("email", "json")
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,9 @@ class Column:
         Name of the vocabulary that lists the allowed values (``channels``, ``stages``...).
     low, high
         Inclusive numeric range.
+    format
+        One of `TEXT_FORMATS` for a text column whose values have a shape (``email``,
+        ``json``); the DuckDB type stays text.
     description
         One line for docs and ``cx schema``.
     """
@@ -48,7 +57,15 @@ class Column:
     vocabulary: str | None = None
     low: float | None = None
     high: float | None = None
+    format: str | None = None
     description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.format is not None and (self.format not in TEXT_FORMATS or self.dtype != "string"):
+            raise ValueError(
+                f"column {self.name!r}: format {self.format!r} needs a string column and one "
+                f"of {TEXT_FORMATS}"
+            )
 
     @property
     def ibis_type(self) -> dt.DataType:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic_core import PydanticCustomError
 
 from cxkit.schema import TABLES, TableSpec
 
@@ -16,10 +17,33 @@ INGEST_TABLES = ("events", "orders", "tickets", "responses", "feedback")
 #: Most records in one batch request.
 MAX_BATCH = 10_000
 
+
+def _not_bool(value: Any) -> Any:
+    """Refuse true/false where a number belongs (Pydantic reads true as 1 by default)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("number_type", "expected a number, not true or false")
+    return value
+
+
+def _storable(value: str) -> str:
+    r"""Refuse text with a lone surrogate (JSON "\ud800"): it is not text, and not storable."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise PydanticCustomError(
+            "string_unicode",
+            "holds a lone surrogate (U+{code}, half of a UTF-16 pair) at character {at}, not text",
+            {"code": f"{ord(value[exc.start]):04X}", "at": exc.start + 1},
+        ) from None
+    return value
+
+
+#: Python types of the columns. Numbers are finite and never true/false, text is encodable;
+#: the canonical checks (NUL, formats, plausible times...) follow in `ingest_records`.
 _TYPES: dict[str, Any] = {
-    "string": str,
-    "int64": int,
-    "float64": float,
+    "string": Annotated[str, AfterValidator(_storable)],
+    "int64": Annotated[int, BeforeValidator(_not_bool)],
+    "float64": Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_not_bool)],
     "boolean": bool,
     "timestamp": datetime,
 }
