@@ -14,14 +14,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import brier_score_loss, roc_auc_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
+from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
 from cxkit.errors import ModelError
+from cxkit.predict._threads import limited, plan
 
 __all__ = ["ChurnModel", "ChurnReport", "cross_validated_risk", "evaluate_churn"]
 
@@ -50,6 +52,10 @@ class ChurnModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Folds used to calibrate.
     random_state
         Seed of the folds and the trees.
+    n_jobs
+        Calibration folds fitted at once, in worker processes; ``None`` lets the thread
+        budget decide (``cxkit.predict._threads``: ``CX_THREADS`` or the cores). Workers
+        times OpenMP threads per worker stays within the budget.
 
     Examples
     --------
@@ -70,6 +76,7 @@ class ChurnModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         calibration: str = "sigmoid",
         cv: int = 5,
         random_state: int = 0,
+        n_jobs: int | None = None,
     ) -> None:
         self.learning_rate = learning_rate
         self.max_iter = max_iter
@@ -79,6 +86,7 @@ class ChurnModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.calibration = calibration
         self.cv = cv
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     def _booster(self) -> HistGradientBoostingClassifier:
         return HistGradientBoostingClassifier(
@@ -126,8 +134,12 @@ class ChurnModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         frame = self._frame(frame)
         self.n_features_in_ = frame.shape[1]
         folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
-        self.model_ = CalibratedClassifierCV(self._booster(), method=self.calibration, cv=folds)
-        self.model_.fit(frame, labels)
+        budget = plan(self.cv, self.n_jobs)
+        self.model_ = CalibratedClassifierCV(
+            self._booster(), method=self.calibration, cv=folds, n_jobs=budget.workers
+        )
+        with limited(budget.threads):
+            self.model_.fit(frame, labels)
         self.classes_ = self.model_.classes_
         self.reference_ = {
             col: (frame[col].mode().iloc[0] if col in self.categories_ else frame[col].median())
@@ -247,9 +259,35 @@ def evaluate_churn(y_true: Any, p: Any, *, bins: int = 10) -> ChurnReport:
     )
 
 
-def cross_validated_risk(model: ChurnModel, X: pd.DataFrame, y: Any, folds: int = 5) -> np.ndarray:
-    """Return out-of-fold churn probabilities from ``folds``-fold stratified CV."""
+def _fold_risk(
+    model: Any, X: pd.DataFrame, y: np.ndarray, train: np.ndarray, test: np.ndarray, threads: int
+) -> np.ndarray:
+    # Runs in a worker: the fold's own fit sees the budget and stays on `threads` threads.
+    with limited(threads):
+        fitted = model.fit(X.iloc[train], y[train])
+        return np.asarray(fitted.predict_proba(X.iloc[test]))[:, 1]
+
+
+def cross_validated_risk(
+    model: Any, X: pd.DataFrame, y: Any, folds: int = 5, *, n_jobs: int | None = None
+) -> np.ndarray:
+    """Return out-of-fold churn probabilities from ``folds``-fold stratified CV.
+
+    Folds are fitted ``n_jobs`` at a time in worker processes (``None``: as many as the
+    thread budget allows, see ``ChurnModel``), each on its share of the threads, so
+    workers times OpenMP threads never exceeds the cores.
+    """
+    labels = np.asarray(y)
+    frame = pd.DataFrame(X)
     split = StratifiedKFold(folds, shuffle=True, random_state=model.random_state)
-    return np.asarray(cross_val_predict(model, X, np.asarray(y), cv=split, method="predict_proba"))[
-        :, 1
-    ]
+    budget = plan(folds, n_jobs)
+    parts = list(split.split(frame, labels))
+    with limited(budget.threads):
+        risks = Parallel(n_jobs=budget.workers)(
+            delayed(_fold_risk)(clone(model), frame, labels, train, test, budget.threads)
+            for train, test in parts
+        )
+    out = np.empty(len(labels), dtype=np.float64)
+    for (_, test), risk in zip(parts, risks, strict=True):
+        out[test] = risk
+    return out

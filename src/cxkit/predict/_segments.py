@@ -25,6 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 from cxkit.errors import ModelError
 from cxkit.predict._features import join_customers, last_day, satisfaction
 from cxkit.predict._rfm import _days_between, purchase_days
+from cxkit.predict._threads import limited, plan
 from cxkit.schema import CHANNELS
 from cxkit.store import TableSource
 
@@ -232,7 +233,11 @@ class Segmenter(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         raw, self.weights_ = self._matrix(frame)
         matrix = self.scaler_.fit_transform(raw) * self.weights_
         ks = [self.n_clusters] if self.n_clusters else list(range(max(low - 1, 1), high + 2))
-        models = {k: KMeans(k, n_init=10, random_state=self.random_state).fit(matrix) for k in ks}
+        # k-means runs OpenMP threads: give it the budget's threads, once, for every k.
+        with limited(plan(1).threads):
+            models = {
+                k: KMeans(k, n_init=10, random_state=self.random_state).fit(matrix) for k in ks
+            }
         self.inertias_ = {k: float(m.inertia_) for k, m in models.items()}
         if self.n_clusters:
             k = self.n_clusters
