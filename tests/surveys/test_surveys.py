@@ -23,6 +23,7 @@ from cxkit.surveys import (
     survey_stats,
     workspace_secret,
 )
+from tests.conftest import load
 
 NOW = dt.datetime(2026, 1, 10, 12, 0)
 
@@ -155,3 +156,57 @@ def test_stats_recent_answers_and_invitation_state(ws, links):
         {"ts": pd.Timestamp(NOW), "customer_id": "C1", "score": 10, "comment": "great"}
     ]
     assert len(recent_answers(ws, ces.survey_id, limit=1)) == 1
+
+
+def test_a_signed_but_unknown_invitation_is_an_unknown_link(ws, links):
+    s = create_survey(ws, "NPS", "nps")
+    (real,) = invite(ws, links, s.survey_id, ["C1"], now=NOW)
+    # Signed with this workspace's secret, but never stored (another copy's, or removed).
+    token = links.invitation_token("never-stored", s.survey_id, "C2", NOW + dt.timedelta(days=1))
+    stray = links.read(token, NOW)
+    assert invitation_state(ws, "never-stored") == "unknown"
+    first = record_answers(ws, [Answer(stray, 9), Answer(links.read(real.token, NOW), 9)], now=NOW)
+    assert first[0].error and first[0].error.startswith("unknown link") and first[0].gone
+    assert first[1].response_id
+    again = record_answers(ws, [Answer(stray, 9), Answer(links.read(real.token, NOW), 9)], now=NOW)
+    assert [o.error for o in again] == [first[0].error, ANSWERED] and again[1].gone
+    assert ws.count("responses") == 1
+
+
+def test_a_comment_too_long_is_refused_and_nul_dropped(ws, links):
+    s = create_survey(ws, "NPS", "nps", follow_up="Why?")
+    (inv,) = invite(ws, links, s.survey_id, ["C1"], now=NOW)
+    claim = links.read(inv.token, NOW)
+    (long,) = record_answers(ws, [Answer(claim, 9, "x" * 4001)], now=NOW)
+    assert long.error == "comment: 4,001 characters; at most 4,000 are taken: please shorten it"
+    assert not long.gone and invitation_state(ws, inv.invitation_id) == "open"
+    (ok,) = record_answers(ws, [Answer(claim, 9, " a\x00b" + "y" * 3998 + " ")], now=NOW)
+    assert ok.response_id
+    assert ws.to_pandas("responses").comment.tolist() == ["ab" + "y" * 3998]
+
+
+def test_invite_known_only_refuses_unknown_customers(ws, links):
+    load(ws, "customers", pd.DataFrame({"customer_id": ["C1"]}))
+    s = create_survey(ws, "NPS", "nps")
+    with pytest.raises(SurveyError, match=r"2 unknown id\(s\): 'C9', 'N\\x00L'"):
+        invite(ws, links, s.survey_id, ["C1", "C9", "N\x00L", "C9"], known_only=True)
+    assert ws.count("invitations") == 0
+    assert [i.customer_id for i in invite(ws, links, s.survey_id, ["C1"], known_only=True)] == [
+        "C1"
+    ]
+    assert len(invite(ws, links, s.survey_id, ["C9"])) == 1  # the library's default: as given
+
+
+def test_definition_refuses_unknown_touchpoints_and_nul(ws):
+    with pytest.raises(SurveyError, match="touchpoint: 'checkout' is not a touchpoint"):
+        create_survey(ws, "x", "nps", touchpoint="checkout")
+    load(
+        ws,
+        "touchpoints",
+        pd.DataFrame({"touchpoint": ["checkout"], "channel": ["web"], "stage": ["purchase"]}),
+    )
+    assert create_survey(ws, "x", "nps", touchpoint=" checkout ").touchpoint == "checkout"
+    with pytest.raises(SurveyError, match="name: holds a NUL"):
+        create_survey(ws, "a\x00", "nps")
+    with pytest.raises(SurveyError, match="touchpoint: holds a NUL"):
+        create_survey(ws, "x", "nps", touchpoint="check\x00out")

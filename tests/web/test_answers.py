@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from fastapi.testclient import TestClient
 
+from cxkit.surveys import invite
 from cxkit.web import create_app
+from tests.web.conftest import text_of
 
 
 def test_public_survey_pages_are_rate_limited(site):
@@ -21,3 +25,34 @@ def test_public_survey_pages_are_rate_limited(site):
 def test_bad_survey_links_are_refused_plainly(client, path):
     r = client.get(path)
     assert r.status_code == 410 and "not valid" in r.text
+
+
+def _signed_unknown(app) -> str:
+    """A token signed with the workspace's secret for an invitation it never stored."""
+    expires = dt.datetime(2099, 1, 1)
+    return app.state.cx.links.invitation_token(
+        "never-sent", "nps-relationship", "C0000001", expires
+    )
+
+
+def test_a_signed_but_unknown_invitation_says_unknown_link(client, app):
+    token = _signed_unknown(app)
+    for r in (client.get(f"/s/{token}"), client.post(f"/s/{token}", data={"score": "9"})):
+        assert r.status_code == 410
+        assert "unknown link" in r.text and "already" not in r.text
+
+
+def test_an_over_long_comment_shows_the_form_again_with_the_reason(client, app):
+    ws = app.state.cx.workspace()
+    (inv,) = invite(ws, app.state.cx.links, "nps-relationship", ["C0000011"])
+    before = ws.count("responses")
+    typed = "slow delivery " + "x" * 4000
+    r = client.post(f"/s/{inv.token}", data={"score": "3", "comment": typed})
+    assert r.status_code == 400
+    page = text_of(r.text)
+    assert "comment: 4,014 characters; at most 4,000 are taken: please shorten it" in page
+    assert 'value="3" required aria-describedby="scale-hint" checked' in r.text
+    assert f">{typed}</textarea>" in r.text  # what was typed comes back, to shorten
+    assert ws.count("responses") == before
+    r = client.post(f"/s/{inv.token}", data={"score": "3", "comment": "slow delivery"})
+    assert r.status_code == 200 and ws.count("responses") == before + 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.web.conftest import login
 
 
@@ -34,3 +36,19 @@ def test_strategy_page_shows_the_report_and_takes_edits(client, app):
     token = client.cookies["cx_csrf"]
     denied = client.post("/strategy/answer", data={"csrf": token, "question_id": "S1", "score": 5})
     assert denied.status_code == 403
+
+
+@pytest.mark.parametrize("unknown", ["no-such-opportunity", "a\x00b", "\u202e" + "x" * 3000])
+def test_an_unknown_opportunity_is_refused_not_stored(client, app, unknown):
+    login(client, "analyst")
+    client.get("/strategy")
+    token = client.cookies["cx_csrf"]
+    ws = app.state.cx.workspace()
+    edits = ws.count("strategy_edits")
+    r = client.post(
+        "/strategy/opportunity",
+        data={"csrf": token, "opportunity_id": unknown, "effort": 2},
+        follow_redirects=False,
+    )
+    assert r.status_code == 400 and "choose one of the report&#39;s opportunities" in r.text
+    assert ws.count("strategy_edits") == edits

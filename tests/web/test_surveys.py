@@ -58,3 +58,26 @@ def test_surveys_are_defined_invited_answered_and_counted_in_the_app(client, app
     r = ws.table("responses")
     got = r.filter(r.survey_id == survey_id).to_pandas()
     assert set(got.touchpoint) == {"store_checkout"} and set(got.channel) == {"store"}
+
+
+def test_edit_forms_refuse_unknown_ids(client, app):
+    login(client, "analyst")
+    token = client.cookies["cx_csrf"]
+    ws = app.state.cx.workspace()
+    invited = ws.count("invitations")
+    r = client.post("/surveys/no-such-survey/invite", data={"customers": "C0000005", "csrf": token})
+    assert r.status_code == 404
+    r = client.post(
+        "/surveys/nps-relationship/invite",
+        data={"customers": "C0000005\nZZ-typo\nN\x00L", "csrf": token},
+    )
+    assert r.status_code == 400
+    assert "2 unknown id(s): &#39;ZZ-typo&#39;, &#39;N\\x00L&#39;" in r.text
+    assert "nobody was invited" in r.text and ws.count("invitations") == invited
+    surveys = ws.count("surveys")
+    r = client.post(
+        "/surveys", data={"name": "Typo", "kind": "nps", "touchpoint": "chekout", "csrf": token}
+    )
+    assert r.status_code == 400 and "&#39;chekout&#39; is not a touchpoint" in r.text
+    assert ws.count("surveys") == surveys
+    assert '<option value="store_checkout">' in r.text  # the form offers the real ones

@@ -17,9 +17,12 @@ from cxkit.surveys._links import Claim
 
 __all__ = ["ANSWERED", "Answer", "Outcome", "record_answers"]
 
-#: Why an invitation's answer is refused when the invitation is already used (or gone).
+#: Why an invitation's answer is refused when the invitation is already used.
 ANSWERED = "this survey has already been answered; thank you"
-#: Longest comment kept, in characters (longer ones are cut, not refused).
+#: Why an answer is refused when its link is signed but names no stored invitation
+#: (one of another workspace with the same secret, or one removed since).
+UNKNOWN = "unknown link: no invitation of ours has it; ask whoever sent it for a new one"
+#: Longest comment taken, in characters; a longer one is refused with a message.
 MAX_COMMENT = 4000
 
 
@@ -40,6 +43,8 @@ class Outcome:
     error: str | None = None
     #: The answer was fine but could not be stored now: the sender may try again.
     retry: bool = False
+    #: The link can never be answered (again): already answered, or unknown.
+    gone: bool = False
 
 
 def record_answers(
@@ -52,12 +57,13 @@ def record_answers(
     """Store valid answers in ``responses`` and mark their invitations answered, atomically.
 
     A batch is written in one transaction (the web app groups concurrent submissions this
-    way). Invalid answers, answers to an invitation already answered (or unknown), and a
-    second answer to one invitation within the batch are refused with a reason.
+    way). Invalid answers are refused with a reason; answers to an invitation already
+    answered (`ANSWERED`) or not stored at all (`UNKNOWN`), and a second answer to one
+    invitation within the batch, are refused as ``gone``.
     """
     now = now or now_utc()
     surveys = surveys or {s.survey_id: s for s in list_surveys(ws)}
-    outcomes: list[Outcome] = [Outcome(error=ANSWERED)] * len(answers)
+    outcomes: list[Outcome] = [Outcome(error=ANSWERED, gone=True)] * len(answers)
     rows: dict[int, dict[str, object]] = {}
     seen: set[str] = set()
     for i, answer in enumerate(answers):
@@ -74,7 +80,9 @@ def record_answers(
             seen.add(invitation)
     if not rows:
         return outcomes
-    invited = {i: answers[i].claim.invitation_id for i in rows if answers[i].claim.invitation_id}
+    invited: dict[int, str] = {
+        i: inv for i in rows if (inv := answers[i].claim.invitation_id) is not None
+    }
     claims = pa.table(
         {
             "invitation_id": pa.array(list(invited.values()), pa.string()),
@@ -87,9 +95,21 @@ def record_answers(
         kept = [i for i in rows if i not in invited or invited[i] in claimed]
         if kept:
             ws.append("responses", _arrow("responses", [rows[i] for i in kept]))
+        missed = {invited[i] for i in invited if invited[i] not in claimed}
+        stored = _stored_invitations(ws, missed) if missed else set()
+    for i in invited:
+        if invited[i] not in claimed and invited[i] not in stored:
+            outcomes[i] = Outcome(error=UNKNOWN, gone=True)
     for i in kept:
         outcomes[i] = Outcome(response_id=str(rows[i]["response_id"]))
     return outcomes
+
+
+def _stored_invitations(ws: Workspace, ids: set[str]) -> set[str]:
+    """Return which of ``ids`` the invitations table holds."""
+    inv = ws.table("invitations")
+    found = inv.filter(inv.invitation_id.isin(sorted(ids))).invitation_id.to_pyarrow()
+    return set(found.to_pylist())
 
 
 def _arrow(name: str, rows: list[dict[str, object]]) -> pa.Table:
@@ -106,7 +126,13 @@ def _response(answer: Answer, surveys: Mapping[str, Survey], now: datetime) -> d
     if claim.invitation_id is None and not survey.anonymous:
         raise SurveyError("this survey does not take anonymous answers")
     score = survey.check_score(answer.score)
-    comment = (answer.comment or "").strip()[:MAX_COMMENT] or None
+    # A NUL means nothing to a reader, and no engine keeps it well: drop it.
+    comment = (answer.comment or "").replace("\x00", "").strip() or None
+    if comment is not None and len(comment) > MAX_COMMENT:
+        raise SurveyError(
+            f"comment: {len(comment):,} characters; at most {MAX_COMMENT:,} are taken: "
+            "please shorten it"
+        )
     return {
         "response_id": uuid.uuid4().hex,
         "survey_id": survey.survey_id,

@@ -88,6 +88,10 @@ def create_survey(
     anonymous
         Whether an anonymous link (no customer, reusable) may be shared.
     """
+    texts = {"name": name, "question": question, "follow_up": follow_up, "touchpoint": touchpoint}
+    for field_name, text in texts.items():
+        if text and "\x00" in text:
+            raise SurveyError(f"{field_name}: holds a NUL character (\\0); remove it")
     kind = kind.strip().lower()
     if kind not in SCORE_SCALES:
         raise SurveyError(f"kind: {kind!r} is not one of {', '.join(SCORE_SCALES)}")
@@ -96,6 +100,12 @@ def create_survey(
     vocab = ws.vocabulary()
     if channel and channel not in vocab["channels"]:
         raise SurveyError(f"channel: {channel!r} is not one of {', '.join(vocab['channels'])}")
+    touchpoint = (touchpoint or "").strip() or None
+    if touchpoint and not _is_touchpoint(ws, touchpoint):
+        raise SurveyError(
+            f"touchpoint: {touchpoint!r} is not a touchpoint of this workspace; expected one "
+            "of the touchpoints table (ingest it first), or none"
+        )
     survey_id = survey_id or uuid.uuid4().hex[:12]
     if not _ID.match(survey_id):
         raise SurveyError(f"survey_id: {survey_id!r} must be 1-64 letters, digits, '_', '.', '-'")
@@ -105,12 +115,17 @@ def create_survey(
         kind=kind,
         question=(question or "").strip() or DEFAULT_QUESTIONS[kind],
         follow_up=(follow_up or "").strip() or None,
-        touchpoint=(touchpoint or "").strip() or None,
+        touchpoint=touchpoint,
         channel=channel or None,
         anonymous=anonymous,
     )
     ws.upsert("surveys", [asdict(survey)])
     return survey
+
+
+def _is_touchpoint(ws: Workspace, touchpoint: str) -> bool:
+    t = ws.table("touchpoints")
+    return bool(ws.count(t.filter(t.touchpoint == touchpoint)))
 
 
 def list_surveys(ws: Workspace) -> list[Survey]:

@@ -10,7 +10,9 @@ from typing import Any, Literal
 
 import ibis
 import pandas as pd
+import pyarrow as pa
 
+from cxkit.errors import SurveyError
 from cxkit.schema import now_utc, table_spec
 from cxkit.store import Workspace
 from cxkit.surveys._definitions import get_survey, post_interaction_survey
@@ -44,17 +46,40 @@ def invite(
     *,
     days: float = DEFAULT_DAYS,
     now: datetime | None = None,
+    known_only: bool = False,
 ) -> list[Invitation]:
-    """Create one invitation per customer to survey ``survey_id``, valid for ``days``."""
+    """Create one invitation per customer to survey ``survey_id``, valid for ``days``.
+
+    With ``known_only``, customer ids missing from the customers table are refused
+    (`SurveyError` naming them) and nobody is invited: what the web form does, where an
+    id is typed by hand.
+    """
     get_survey(ws, survey_id)  # raises for an unknown survey
     now = now or now_utc()
     expires = now + timedelta(days=days)
-    rows = [
-        {"invitation_id": uuid.uuid4().hex, "customer_id": str(c).strip(), "ticket_id": None}
-        for c in customer_ids
-        if str(c).strip()
-    ]
+    ids = [str(c).strip() for c in customer_ids if str(c).strip()]
+    unknown = _unknown_customers(ws, ids) if known_only else []
+    if unknown:
+        shown = ", ".join(repr(c) for c in unknown[:10])
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        raise SurveyError(
+            f"customers: {len(unknown)} unknown id(s): {shown}{more}; "
+            "expected ids of the customers table: nobody was invited"
+        )
+    rows = [{"invitation_id": uuid.uuid4().hex, "customer_id": c, "ticket_id": None} for c in ids]
     return _store(ws, links, survey_id, rows, now, expires)
+
+
+def _unknown_customers(ws: Workspace, ids: list[str]) -> list[str]:
+    """Return the ids missing from the customers table, each once, in order.
+
+    The ids travel as a table, not as SQL literals: typed text may hold a NUL, which would
+    end DuckDB's parsing of the SQL.
+    """
+    wanted = ibis.memtable(pa.table({"customer_id": pa.array(ids, pa.string())}))
+    c = ws.table("customers")
+    known = set(c.semi_join(wanted, "customer_id").customer_id.to_pyarrow().to_pylist())
+    return [c for c in dict.fromkeys(ids) if c not in known]
 
 
 def invite_after_tickets(

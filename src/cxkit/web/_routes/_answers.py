@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cxkit.errors import SurveyError
 from cxkit.schema import now_utc
-from cxkit.surveys import ANSWERED, Answer, Claim, Survey, invitation_state
+from cxkit.surveys import Answer, Claim, Survey, invitation_state
 from cxkit.web._deps import AppState, rate_limit, render
 from cxkit.web._state import State
 
@@ -17,6 +17,12 @@ __all__ = ["router"]
 
 router = APIRouter()
 _LIMITED = [rate_limit("survey")]
+#: What the form page says for an invitation that cannot be answered, by its state.
+_CLOSED = {
+    "answered": "This survey has already been answered. Thank you!",
+    "unknown": "This is an unknown link: no invitation of ours has it. "
+    "Ask whoever sent it for a new one.",
+}
 
 
 def _claim_or_page(
@@ -53,11 +59,7 @@ def answer_page(request: Request, state: AppState, token: str) -> HTMLResponse:
     if claim.invitation_id:
         now = invitation_state(state.workspace(), claim.invitation_id)
         if now != "open":
-            message = (
-                "This survey has already been answered. Thank you!"
-                if now == "answered"
-                else "This survey link is not valid."
-            )
+            message = _CLOSED[now]
             return render(request, "message.html", status=410, title="Survey", message=message)
     return render(request, "answer.html", survey=survey, token=token)
 
@@ -68,17 +70,29 @@ async def answer_submit(
     state: AppState,
     token: str,
     score: Annotated[str, Form()] = "",
-    comment: Annotated[str, Form(max_length=4000)] = "",
+    comment: Annotated[str, Form()] = "",
 ) -> Response:
-    """Save an answer; it counts in the metrics as soon as this returns."""
+    """Save an answer; it counts in the metrics as soon as this returns.
+
+    A refused answer (a score off the scale, a comment too long) shows the form again with
+    the reason and what was typed; the length is checked by `cxkit.surveys`, not here, so
+    the customer gets the form back, not an error page.
+    """
     found = _claim_or_page(request, state, token)
     if isinstance(found, HTMLResponse):
         return found
     claim, survey = found
     outcome = await state.writer.submit(Answer(claim, score, comment))
     if outcome.error:
-        status = 503 if outcome.retry else 410 if outcome.error == ANSWERED else 400
+        status = 503 if outcome.retry else 410 if outcome.gone else 400
         return render(
-            request, "answer.html", status=status, survey=survey, token=token, error=outcome.error
+            request,
+            "answer.html",
+            status=status,
+            survey=survey,
+            token=token,
+            error=outcome.error,
+            score=score,
+            comment=comment,
         )
     return RedirectResponse("/s/thanks", status_code=303)

@@ -27,10 +27,15 @@ def _report(ws: Workspace) -> dict[str, Any]:
     return {**report, "report_body": Markup(report_body(report))}
 
 
+def _cached_report(state: State) -> dict[str, Any]:
+    report: dict[str, Any] = state.cached("strategy", lambda: _report(state.workspace()))
+    return report
+
+
 def _strategy_page(
     request: Request, user: User, state: State, status: int = 200, **ctx: Any
 ) -> HTMLResponse:
-    report = state.cached("strategy", lambda: _report(state.workspace()))
+    report = _cached_report(state)
     return render(
         request,
         "strategy.html",
@@ -76,7 +81,15 @@ def strategy_opportunity(
     owner: Annotated[str, Form(max_length=100)] = "",
     churn_reduction: Annotated[float, Form(ge=0, le=100)] = 25,
 ) -> Response:
-    """Edit an opportunity's effort, owner and ROI assumption (in percent)."""
+    """Edit an opportunity's effort, owner and ROI assumption (in percent).
+
+    Only an opportunity the report lists can be edited: an edit of any other id would be
+    stored and never shown.
+    """
+    listed = {str(o["opportunity_id"]) for o in _cached_report(state)["opportunities"]}
+    if opportunity_id not in listed:
+        error = f"no opportunity {opportunity_id!r}: choose one of the report's opportunities"
+        return _strategy_page(request, user, state, status=400, error=error)
     try:
         with state.writing() as ws:
             edit_opportunity(

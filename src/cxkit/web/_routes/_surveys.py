@@ -32,6 +32,7 @@ def _surveys_page(
         surveys=list(state.surveys.values()),
         stats=survey_stats(ws),
         channels=ws.vocabulary()["channels"],
+        touchpoints=ws.table("touchpoints").touchpoint.to_pyarrow().to_pylist(),
         **ctx,
     )
 
@@ -111,11 +112,15 @@ def survey_invite(
     customers: Annotated[str, Form()] = "",
     days: Annotated[int, Form(ge=1, le=365)] = 14,
 ) -> HTMLResponse:
-    """Create one invitation link per customer id (one per line or comma separated)."""
+    """Create one invitation link per customer id (one per line or comma separated).
+
+    Ids that are not customers are refused, and nobody is invited (a typo would otherwise
+    make a link nobody receives).
+    """
     ids = [c for c in customers.replace(",", "\n").split() if c][:5000]
     try:
         with state.writing() as ws:
-            made = invite(ws, state.links, survey_id, ids, days=days)
+            made = invite(ws, state.links, survey_id, ids, days=days, known_only=True)
     except SurveyError as exc:
         return _survey_page(request, user, state, survey_id, status=400, error=str(exc))
     links = [(i.customer_id, state.link(i.token)) for i in made]
