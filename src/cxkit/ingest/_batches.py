@@ -22,7 +22,7 @@ from cxkit.errors import UnknownTable
 from cxkit.ingest._records import RecordsResult, _text
 from cxkit.ingest._validate import validate
 from cxkit.schema import TABLES, now_utc, table_spec
-from cxkit.store import Workspace
+from cxkit.store import IngestSettings, Workspace
 
 __all__ = ["ingest_batches"]
 
@@ -31,12 +31,16 @@ _INPUT = "_cx_records"
 
 
 @functools.lru_cache(maxsize=64)
-def _validator(table: str, vocabulary: tuple[tuple[str, tuple[str, ...]], ...]) -> ir.Table:
+def _validator(
+    table: str, vocabulary: tuple[tuple[str, tuple[str, ...]], ...], plausible: tuple[str, float]
+) -> ir.Table:
     """Build the validation query of ``table`` over an unbound input table (once)."""
     spec = table_spec(table)
     schema = dict.fromkeys(spec.column_names, "string") | {"_row": "int64", "_batch": "int64"}
     rows = ibis.table(schema, name=_INPUT)
-    return validate(rows, spec, dict(vocabulary), within=("_batch",))
+    return validate(
+        rows, spec, dict(vocabulary), within=("_batch",), plausible=IngestSettings(*plausible)
+    )
 
 
 def ingest_batches(
@@ -89,7 +93,8 @@ def ingest_batches(
         }
     )
     vocabulary = tuple(sorted(ws.vocabulary().items()))
-    checked = ws.run(_validator(table, vocabulary), {_INPUT: rows})
+    plausible = (ws.config.ingest.earliest, ws.config.ingest.days_ahead)  # [ingest], hashable
+    checked = ws.run(_validator(table, vocabulary, plausible), {_INPUT: rows})
     checked = checked.sort_by([("_batch", "ascending"), ("_row", "ascending")])
     bad = checked.filter(pc.not_equal(checked["_reason"], ""))
     for b, i, reason in zip(
