@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import shutil
+
+import pyarrow as pa
 import pytest
 from fastapi.testclient import TestClient
 
-from cxkit.metrics import HEADLINES, REGISTRY, compute
+from cxkit.metrics import HEADLINES, PERIODS, REGISTRY, compute
 from cxkit.store import Workspace
 from cxkit.web import add_user, create_app
 from tests.web.conftest import PASSWORD, assert_shows, login, text_of
@@ -53,4 +57,40 @@ def test_an_empty_workspace_says_what_is_missing(tmp_path):
         ]:
             r = client.get(path)
             assert r.status_code == 200 and needle in r.text, path
+    app.state.cx.close()
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_every_metric_by_every_period(client, site, period):
+    login(client, "viewer")
+    key = {"X-API-Key": site[1]["read"]}
+    for name in REGISTRY:
+        r = client.get(f"/metrics?metric={name}&period={period}")
+        assert r.status_code == 200 and "data-figure" in r.text, (name, r.text[-300:])
+        for extra in ("", "&compare=true"):
+            r = client.get(f"/api/v1/metrics/{name}?period={period}{extra}", headers=key)
+            # Churn by year may have no row: the demo's data holds no whole year yet.
+            assert r.status_code == 200 and isinstance(r.json()["rows"], list), (name, extra)
+
+
+def test_non_finite_amounts_do_not_break_any_page(built, tmp_path):
+    shutil.copytree(built[0], tmp_path / "ws")
+    app = create_app(tmp_path / "ws", rate_limit=0)
+    ws = app.state.cx.workspace()
+    o = ws.table("orders").order_by("order_id").limit(3).to_pyarrow()
+    bad = pa.array([math.nan, math.inf, -math.inf], pa.float64(), from_pandas=False)
+    ws.upsert("orders", o.set_column(o.schema.get_field_index("amount"), "amount", bad))
+    assert ws.count(ws.table("orders").filter(lambda t: t.amount.isnan())) == 1
+    clv = compute(ws, "clv").to_pandas().iloc[0]
+    assert math.isfinite(clv.value) and math.isfinite(clv.se)
+    key = {"X-API-Key": built[1]["read"]}
+    with TestClient(app) as client:
+        login(client, "viewer")
+        for path in ("/", "/metrics?metric=clv&by=segment&period=month", "/strategy"):
+            r = client.get(path)
+            assert r.status_code == 200 and "Internal" not in r.text, path
+        assert f"{REGISTRY['clv'].description} {clv.value:.1f}" in text_of(client.get("/").text)
+        r = client.get("/api/v1/metrics/clv?by=segment&compare=true", headers=key)
+        assert r.status_code == 200
+        assert all(math.isfinite(row["value"]) for row in r.json()["rows"])
     app.state.cx.close()
