@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from cxkit.ingest._batches import ingest_batches
 from cxkit.ingest._mapping import Mapping, builtin_mappings
 from cxkit.ingest._pipeline import IngestResult, ingest
 from cxkit.ingest._readers import FORMATS
-from cxkit.ingest._records import RecordsResult, ingest_records
+from cxkit.ingest._records import RecordsResult, ingest_batches, ingest_records
 
 __all__ = [
     "FORMATS",
