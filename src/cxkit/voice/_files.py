@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -12,13 +13,37 @@ from cxkit.voice._sentiment import SentimentModel, sentiment
 __all__ = ["score_file"]
 
 
+#: The delimiters a text file may use; anything else (a letter of the header) is not one.
+DELIMITERS = ",;\t|"
+#: A delimiter no text holds, to read a one-column file as one column.
+_ONE_COLUMN = "\x1f"
+
+
+def _delimiter(path: Path) -> str:
+    """Guess the delimiter among real delimiters, from those the header line holds.
+
+    A header with none of them is one column: its texts' commas are no delimiters.
+    """
+    with path.open(encoding="utf-8", newline="") as fh:
+        sample = fh.read(64 * 1024)
+    header = sample.splitlines()[0] if sample else ""
+    present = "".join(d for d in DELIMITERS if d in header)
+    if not present:
+        return _ONE_COLUMN
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=present).delimiter
+    except csv.Error:  # no clear choice: the most frequent in the header
+        return max(present, key=header.count)
+
+
 def _read(path: Path, column: str) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".parquet":
             frame = pd.read_parquet(path)
         elif suffix in (".csv", ".tsv"):
-            frame = pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False)
+            sep = _delimiter(path)
+            frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False)
         else:
             lines = path.read_text(encoding="utf-8").splitlines()
             frame = pd.DataFrame({column: lines})
