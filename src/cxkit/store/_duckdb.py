@@ -26,6 +26,11 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _nested(dtype: str) -> bool:
+    """Return whether a DuckDB type name is nested (or JSON): read as JSON text."""
+    return any(t in dtype for t in ("STRUCT", "[]", "MAP", "JSON"))
+
+
 def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -211,9 +216,16 @@ class DuckDBBackend(Backend):
         return rows
 
     def _stage_parquet(self, path: Path, name: str, options: dict[str, Any]) -> list[Any]:
+        src = f"read_parquet({_literal(str(path))})"
+        described = self.raw.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
+        # Nested values (structs, lists, maps) become JSON text, as JSON columns expect.
+        columns = ", ".join(
+            (f"to_json({_quote(col)})" if _nested(typ) else _quote(col))
+            + f"::VARCHAR AS {_quote(col)}"
+            for col, typ, *_ in described
+        )
         self.raw.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER () AS _row, "
-            f"COLUMNS(*)::VARCHAR FROM read_parquet({_literal(str(path))})"
+            f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER () AS _row, {columns} FROM {src}"
         )
         return []
 
@@ -223,8 +235,7 @@ class DuckDBBackend(Backend):
         # Nested values are read as JSON text, as written, not as inferred structs that
         # would add the keys of other records as nulls.
         columns = ", ".join(
-            f"{_literal(col)}: "
-            + ("'JSON'" if any(t in typ for t in ("STRUCT", "[]", "MAP", "JSON")) else "'VARCHAR'")
+            f"{_literal(col)}: " + ("'JSON'" if _nested(typ) else "'VARCHAR'")
             for col, typ, *_ in described
         )
         self.raw.execute(
