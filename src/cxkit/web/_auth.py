@@ -47,7 +47,9 @@ SESSION_HOURS = 12
 MIN_PASSWORD = 8
 
 _HASHER = PasswordHasher()
-_USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+_USERNAME = re.compile(r"[A-Za-z0-9_.@-]{1,64}")
+#: API key ids: 12 hex digits (`add_api_key`).
+_KEY_ID = re.compile(r"[0-9a-f]{12}")
 # Verified against when the user does not exist, so timing does not reveal usernames.
 _DUMMY_HASH = _HASHER.hash("not a real password")
 
@@ -73,7 +75,7 @@ def add_user(ws: Workspace, username: str, password: str, role: str = "viewer") 
 
     A reset signs the user out everywhere: whoever knew the old password keeps no session.
     """
-    if not _USERNAME.match(username):
+    if not _USERNAME.fullmatch(username):
         raise AuthError(f"username {username!r}: use 1-64 letters, digits, '_', '.', '@', '-'")
     if role not in ROLES:
         raise AuthError(f"role {role!r} is not one of {', '.join(ROLES)}")
@@ -114,6 +116,8 @@ def list_users(ws: Workspace) -> pd.DataFrame:
 
 
 def _user_row(ws: Workspace, username: str) -> dict[str, object] | None:
+    if not _USERNAME.fullmatch(username):  # no such user can exist (and a NUL would end the SQL)
+        return None
     users = ws.table("users")
     rows = users.filter(users.username == username).to_pyarrow().to_pylist()
     return rows[0] if rows else None
@@ -188,7 +192,7 @@ def revoke_api_key(ws: Workspace, key_id: str) -> None:
     keys = ws.table("api_keys")
     mine = keys.filter(keys.key_id == key_id)
     with ws.transaction():
-        if not ws.count(mine):
+        if not _KEY_ID.fullmatch(key_id) or not ws.count(mine):
             raise AuthError(f"no API key {key_id!r}; `cx keys list` shows the keys there are")
         ws.delete_matching("api_keys", mine)
 
