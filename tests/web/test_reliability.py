@@ -108,7 +108,11 @@ def test_restart_and_kill_keep_every_acknowledged_answer(built, tmp_path):
     acknowledged = first.count(303) + second.count(303)
     assert first.count(303) == 200 and 0 < second.count(303) < 400
     with Workspace(path) as ws:  # opens cleanly: DuckDB replays its write-ahead log
-        assert ws.count("responses") == before + acknowledged
+        # Every acknowledged answer is stored. A group committed in the instant before the
+        # kill, whose replies never left, is stored too: more than acknowledged, never less,
+        # and never more than was sent (its senders, retrying, are told it was answered).
+        stored = ws.count("responses") - before
+        assert acknowledged <= stored <= 200 + len(second)
         inv = ws.table("invitations")
         assert ws.count(inv.filter(inv.answered_at.notnull())) >= acknowledged
 
