@@ -22,7 +22,7 @@ def customers_page(request: Request, user: Viewer, state: AppState, q: str = "")
     return render(request, "customers.html", user, q=q, found=found, see_pii=see)
 
 
-@router.get("/customers/{customer_id}", response_class=HTMLResponse)
+@router.get("/customers/{customer_id:path}", response_class=HTMLResponse)
 def customer_page(
     request: Request, user: Viewer, state: AppState, customer_id: str
 ) -> HTMLResponse:
