@@ -128,3 +128,16 @@ def test_a_newer_workspace_is_refused_with_a_message(tmp_path: Path) -> None:
         ws.upsert("workspace_meta", [{"name": "format_version", "value": "99"}])
     with pytest.raises(WorkspaceError, match="format 99, newer than this cxkit reads"):
         Workspace(tmp_path / "ws")
+
+
+def test_an_upgraded_v1_workspace_has_every_table_as_the_schema_declares(v1: Path) -> None:
+    """Column metadata may change freely; a stored name or type change needs a Migration."""
+    from cxkit.schema import ALL_TABLES
+
+    def kinds(schema) -> dict[str, str]:  # DuckDB reports timestamps with their scale
+        return {c: "timestamp" if t.is_timestamp() else str(t.copy(nullable=True))
+                for c, t in schema.items()}  # fmt: skip
+
+    with Workspace(v1) as ws:
+        for name, spec in ALL_TABLES.items():
+            assert kinds(ws.table(name).schema()) == kinds(spec.ibis_schema()), name
