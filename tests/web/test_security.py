@@ -38,7 +38,7 @@ def test_every_non_public_route_requires_auth(app, client):
     walked = 0
     paths = []
     for path, route in _routes(app.routes):
-        paths.append(path)
+        paths.append(re.sub(r":\w+}", "}", path))  # a converter (`{id:path}`) is still that route
         if path in PUBLIC or path.startswith("/static-lib/"):
             continue
         for method in getattr(route, "methods", None) or ():
