@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cxkit.ingest._mapping import Mapping, builtin_mappings
-from cxkit.ingest._pipeline import IngestResult, ingest
+from cxkit.ingest._pipeline import IngestResult, ingest, ingest_rows
 from cxkit.ingest._readers import FORMATS
 from cxkit.ingest._records import RecordsResult, ingest_batches, ingest_records
 
@@ -16,4 +16,5 @@ __all__ = [
     "ingest",
     "ingest_batches",
     "ingest_records",
+    "ingest_rows",
 ]

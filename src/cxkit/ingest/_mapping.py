@@ -57,6 +57,9 @@ class Mapping:
     table: str | None = None
     name: str = "identity"
     text: str = ""
+    #: Source columns kept as custom fields of the table: ``"rest"`` (every column the
+    #: rules leave unused), a list of source columns, or field -> ``{column, type}``.
+    fields: str | list[str] | dict[str, Any] = field(default_factory=list)
 
     @classmethod
     def load(cls, ref: str | Path) -> Mapping:
@@ -81,6 +84,7 @@ class Mapping:
             columns=dict(data.get("columns", {})),
             source=dict(data.get("source", {})),
             table=data.get("table"),
+            fields=data.get("fields", []),
             name=str(ref),
             text=text,
         )

@@ -18,6 +18,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
 
 from cxkit.errors import UnreadableFile
 from cxkit.ingest._mapping import Mapping
@@ -26,7 +27,7 @@ from cxkit.ingest._validate import validate
 from cxkit.schema import QUARANTINE, TableSpec, now_utc, table_spec
 from cxkit.store import Workspace
 
-__all__ = ["IngestResult", "Load", "ingest"]
+__all__ = ["IngestResult", "Load", "ingest", "ingest_rows"]
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ class Load:
     rows_stored: int = 0
     rows_quarantined: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: Rows already read by an importer (text columns and ``_row``), instead of a file.
+    rows: pa.Table | None = None
 
 
 def _batch_id(load: Load) -> str:
@@ -83,6 +86,9 @@ def _batch_id(load: Load) -> str:
 
 def read(load: Load) -> None:
     """Check the file, read it into a staging table, and count what was read."""
+    if load.rows is not None:
+        _stage_rows(load, load.rows)
+        return
     options = {**load.mapping.source, **load.options}
     load.source = prepare(load.path, options)
     load.batch_id = _batch_id(load)
@@ -96,6 +102,23 @@ def read(load: Load) -> None:
         message = shorten(str(exc).replace(str(load.source.read_path), str(load.path)))
         raise UnreadableFile(message, file=str(load.path)) from None
     load.rows_read = ws.count(load.staged) + len(load.rejects)
+
+
+def _stage_rows(load: Load, rows: pa.Table) -> None:
+    """Stage rows an importer has read: text columns, ``_row`` numbering them in the file."""
+    digest = hashlib.sha256(f"{load.spec.name}\0{load.mapping.text}\0".encode())
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, rows.schema) as writer:
+        writer.write_table(rows)
+    digest.update(sink.getvalue().to_pybytes())
+    load.batch_id = digest.hexdigest()[:16]
+    text = rows.select([c for c in rows.column_names if c != "_row"]).cast(
+        pa.schema([(c, pa.string()) for c in rows.column_names if c != "_row"])
+    )
+    text = text.append_column("_row", rows["_row"].cast(pa.int64()))
+    staged = ibis.memtable(text)
+    load.staged = load.workspace.materialize(staged, f"_stage_{load.batch_id}")
+    load.rows_read = rows.num_rows
 
 
 def map_and_validate(load: Load) -> None:
@@ -224,12 +247,38 @@ def ingest(
     progress
         Called as ``progress(step, done, total)`` after each step.
     """
-    started = time.perf_counter()
     spec = table_spec(table)
     if not isinstance(mapping, Mapping):
         mapping = Mapping.load(mapping) if mapping is not None else Mapping()
-    mapping.check(spec)
     load = Load(workspace, spec, Path(path), mapping, dict(options or {}))
+    return _run(load, progress)
+
+
+def ingest_rows(
+    workspace: Workspace,
+    table: str,
+    rows: pa.Table,
+    *,
+    file: str | Path,
+    mapping: Mapping | None = None,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Load rows an importer has read from ``file`` into a canonical table, as `ingest` does.
+
+    ``rows`` holds the source's columns (cast to text) and ``_row``, each row's record
+    number in ``file`` (quarantine names it); ``mapping`` turns them into the table's columns.
+    """
+    if "_row" not in rows.column_names:
+        raise ValueError("rows need a _row column: the record's number in its file")
+    load = Load(workspace, table_spec(table), Path(file), mapping or Mapping(), {}, rows=rows)
+    return _run(load, progress)
+
+
+def _run(load: Load, progress: Progress | None) -> IngestResult:
+    """Run the read steps, then the write steps in one transaction."""
+    started = time.perf_counter()
+    spec, workspace, path = load.spec, load.workspace, load.path
+    load.mapping.check(spec)
     steps = len(READ_STEPS) + len(WRITE_STEPS)
     try:
         for i, step in enumerate(READ_STEPS, 1):
@@ -248,7 +297,7 @@ def ingest(
     log.info(
         "%s -> %s: %d read, %d stored, %d quarantined in %.2fs",
         path,
-        table,
+        spec.name,
         load.rows_read,
         load.rows_stored,
         load.rows_quarantined,
@@ -256,7 +305,7 @@ def ingest(
     )
     return IngestResult(
         spec.name,
-        str(path),
+        str(load.path),
         load.batch_id,
         load.rows_read,
         load.rows_stored,
