@@ -24,13 +24,13 @@ MESSY = (
 )
 
 
-def _snapshot(ws: Workspace) -> dict[str, list]:
+def _snapshot(ws: Workspace, drop: tuple[str, ...] = ()) -> dict[str, list]:
     return {
         name: sorted(
             map(
                 str,
                 ws.to_pandas(name)
-                .drop(columns=["ingested_at"], errors="ignore")
+                .drop(columns=["ingested_at", *drop], errors="ignore")
                 .itertuples(index=False),
             )
         )
@@ -54,10 +54,16 @@ def test_rows_read_equal_stored_plus_quarantined(ws, tmp_path: Path) -> None:
 def test_same_file_twice_adds_nothing(ws, tmp_path: Path) -> None:
     f = write(tmp_path / "m.csv", MESSY)
     first = ingest(ws, "orders", f)
-    before = _snapshot(ws)
+    before = _snapshot(ws, drop=("seq", "batch_id"))
     second = ingest(ws, "orders", f)
-    assert second.batch_id == first.batch_id
-    assert _snapshot(ws) == before
+    assert second.batch_id != first.batch_id  # every load is logged, and can be undone
+    assert (second.rows_inserted, second.rows_updated) == (0, first.rows_stored)
+    after = _snapshot(ws, drop=("seq", "batch_id"))
+    for name in ("batches", "load_changes"):
+        assert len(after.pop(name)) == len(before.pop(name)) * 2
+    assert after == before  # the data, and the quarantine: the second load's replaced the first's
+    log = ws.to_pandas("batches")
+    assert log.file_sha256.nunique() == 1 and len(log) == 2
 
 
 def test_changed_rows_upsert_by_key(ws, tmp_path: Path) -> None:

@@ -37,6 +37,28 @@ def test_arrow_upsert_replaces_by_key_like_the_general_path(tmp_path) -> None:
         assert got[0].column("amount").to_pylist() == [10.0, 25.0, 30.0]
 
 
+def test_arrow_merge_keeps_what_a_null_does_not_say_like_the_general_path(tmp_path) -> None:
+    fast, slow = Workspace(tmp_path / "a", create=True), Workspace(tmp_path / "b", create=True)
+    later = _orders(["o2", "o3"], [25.0, 30.0]).drop_columns(["channel"])
+    later = later.set_column(3, "amount", pa.array([None, 30.0], pa.float64()))
+    with fast, slow:
+        for ws, shape in ((fast, lambda t: t), (slow, ibis.memtable)):
+            ws.merge("orders", shape(_orders(["o1", "o2"], [10.0, 20.0])))
+            ws.merge("orders", shape(later))
+        got = [
+            ws.table("orders").order_by("order_id").select("order_id", "amount", "channel")
+            for ws in (fast, slow)
+        ]
+        rows = [g.to_pyarrow().to_pylist() for g in got]
+    assert rows[0] == rows[1]
+    # o2: no amount in the later rows (null) and no channel column: both kept from the first.
+    assert [(r["amount"], r["channel"]) for r in rows[0]] == [
+        (10.0, "web"),
+        (20.0, "web"),
+        (30.0, None),
+    ]
+
+
 def test_arrow_upsert_in_a_failed_transaction_leaves_nothing(tmp_path) -> None:
     with Workspace(tmp_path, create=True) as ws:
         ws.upsert("orders", _orders(["o1"], [1.0]))

@@ -64,7 +64,7 @@ def _figures(ws: Workspace, key: str) -> pd.DataFrame:
 def test_check_says_what_would_change_and_changes_nothing(v1: Path) -> None:
     plan = migration_plan(v1)
     assert (plan.from_version, plan.to_version, plan.needed) == (1, FORMAT_VERSION, True)
-    assert plan.new_tables == ["workspace_meta"]
+    assert plan.new_tables == ["load_changes", "workspace_meta"]
     assert plan.describe()[0] == f"format 1 -> {FORMAT_VERSION}"
     assert "workspace_meta" not in _tables(v1 / "cx.duckdb")
     assert not (v1 / "backups").exists()
@@ -76,7 +76,12 @@ def test_v1_workspace_opens_migrated_with_a_backup_and_the_same_metrics(v1: Path
         backup = ws.migrated.backup
         counts = ws.counts()
         assert counts.pop("workspace_meta") == 1
+        assert counts.pop("load_changes") == 0  # format 3: loads made before kept no changes
         assert counts == EXPECTED["counts"]
+        # Format 3: the old loads are listed, without a hash; their rows have no load order.
+        log = ws.to_pandas("batches")
+        assert len(log) == EXPECTED["counts"]["batches"] and log.file_sha256.isna().all()
+        assert ws.to_pandas("events").seq.isna().all()
         for key, rows in EXPECTED["metrics"].items():
             expected = pd.DataFrame(rows).reset_index(drop=True)
             got = _figures(ws, key)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cxkit.ingest._mapping import Mapping, builtin_mappings
+from cxkit.ingest._loads import Undone, list_loads, undo_load
+from cxkit.ingest._mapping import Mapping, builtin_mappings, field_name
 from cxkit.ingest._pipeline import IngestResult, ingest, ingest_rows
 from cxkit.ingest._readers import FORMATS
 from cxkit.ingest._records import RecordsResult, ingest_batches, ingest_records
@@ -12,9 +13,13 @@ __all__ = [
     "IngestResult",
     "Mapping",
     "RecordsResult",
+    "Undone",
     "builtin_mappings",
+    "field_name",
     "ingest",
     "ingest_batches",
     "ingest_records",
     "ingest_rows",
+    "list_loads",
+    "undo_load",
 ]

@@ -19,6 +19,7 @@ out are taken from a file column of the same name (case-insensitive), or left em
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ import ibis.expr.types as ir
 from cxkit.errors import MappingError, MissingColumn
 from cxkit.schema import TableSpec
 
-__all__ = ["Mapping", "builtin_mappings"]
+__all__ = ["FIELD_TYPES", "Mapping", "builtin_mappings", "field_name"]
 
 _RULE_KEYS = {"column", "format", "map", "value", "template", "json", "else", "when"}
 
@@ -42,6 +43,26 @@ def _listed(names: list[str], most: int = 30, width: int = 60) -> str:
     shown = [n if len(n) <= width else n[: width - 1] + "…" for n in names[:most]]
     more = f" and {len(names) - most:,} more" if len(names) > most else ""
     return ", ".join(shown) + more
+
+
+#: The types a custom field can have, tried in this order when a mapping gives none.
+FIELD_TYPES = ("int64", "float64", "boolean", "timestamp", "string")
+
+
+def field_name(source: str, reserved: set[str] | frozenset[str] = frozenset()) -> str:
+    """Return the custom-field name of a source column: snake_case, not a ``reserved`` name.
+
+    Examples
+    --------
+    >>> field_name("Pledge frequency"), field_name("via.source.from"), field_name("2nd try")
+    ('pledge_frequency', 'via_source_from', 'f_2nd_try')
+    >>> field_name("status", {"status"})
+    'x_status'
+    """
+    name = re.sub(r"[^0-9a-z]+", "_", source.strip().lower()).strip("_") or "field"
+    if name[0].isdigit():
+        name = f"f_{name}"
+    return f"x_{name}" if name in reserved or name.startswith("_") else name
 
 
 def _as_text(value: Any) -> str:
@@ -112,6 +133,23 @@ class Mapping:
                     column=target,
                 )
 
+        if not (self.fields == "rest" or isinstance(self.fields, list | dict)):
+            raise MappingError(
+                f"{self.name}: fields must be \"rest\", a list of source columns or a table "
+                f"of field = {{ column, type }}, not {self.fields!r}",
+                file=self.name,
+            )
+        if isinstance(self.fields, dict):
+            for name, rule in self.fields.items():
+                kind = rule.get("type") if isinstance(rule, dict) else None
+                if kind is not None and kind not in FIELD_TYPES:
+                    raise MappingError(
+                        f"{self.name}: field {name!r} has type {kind!r}; "
+                        f"expected one of {', '.join(FIELD_TYPES)}",
+                        file=self.name,
+                        column=name,
+                    )
+
     def timestamp_formats(self) -> dict[str, str]:
         """Return the strptime format per target column that has one."""
         return {
@@ -137,9 +175,9 @@ class Mapping:
                 )
             return staged[actual].cast("string")
 
-        used = {r if isinstance(r, str) else r.get("column") for r in self.columns.values()}
+        used = self._used(spec, lookup)
         out: dict[str, ir.Value] = {}
-        for c in spec.columns:
+        for c in spec.source_columns:
             rule = self.columns.get(c.name)
             if rule is None:
                 actual = lookup.get(c.name)
@@ -153,12 +191,72 @@ class Mapping:
                 out[c.name] = (
                     staged[actual].cast("string") if actual else ibis.null().cast("string")
                 )
-                used.add(actual)
             elif isinstance(rule, str):
                 out[c.name] = col(rule, c.name)
             else:
                 out[c.name] = self._rule(rule, c.name, col, staged, used, source_cols)
+        for name, (source, _) in self.custom_fields(staged, spec).items():
+            out[name] = col(source, name)
         return staged.select(_row=staged._row, **out)
+
+    def _used(self, spec: TableSpec, lookup: dict[str, str]) -> set[Any]:
+        """Return the source columns the rules and same-named canonical columns take."""
+        used = {r if isinstance(r, str) else r.get("column") for r in self.columns.values()}
+        for rule in self.columns.values():
+            if isinstance(rule, dict) and "template" in rule:
+                used |= {n for _, n, _, _ in string.Formatter().parse(rule["template"]) if n}
+            if isinstance(rule, dict) and isinstance(rule.get("json"), list):
+                used |= set(rule["json"])
+        for c in spec.source_columns:
+            if c.name not in self.columns and c.name in lookup:
+                used.add(lookup[c.name])
+        return {lookup.get(str(u).strip().lower(), u) for u in used if u}
+
+    def sources(self, staged: ir.Table, spec: TableSpec) -> dict[str, str]:
+        """Return what each column a load fills comes from: a source column or a rule."""
+        lookup = {c.strip().lower(): c for c in staged.columns if c != "_row"}
+        out: dict[str, str] = {}
+        for c in spec.source_columns:
+            rule = self.columns.get(c.name)
+            if rule is None:
+                if c.name in lookup:
+                    out[c.name] = lookup[c.name]
+            elif isinstance(rule, str):
+                out[c.name] = rule
+            else:
+                out[c.name] = str(rule.get("column") or rule.get("template") or rule)
+        for name, (source, _) in self.custom_fields(staged, spec).items():
+            out[name] = source
+        return out
+
+    def custom_fields(self, staged: ir.Table, spec: TableSpec) -> dict[str, tuple[str, str | None]]:
+        """Return the custom fields this mapping keeps: field -> (source column, type or None).
+
+        ``fields = "rest"`` keeps every source column no rule uses; a list names source
+        columns; a table gives each field its column and, optionally, its type. Names are
+        `field_name` of the source column; a type of None is inferred from the values.
+        """
+        source_cols = [c for c in staged.columns if c != "_row"]
+        lookup = {c.strip().lower(): c for c in source_cols}
+        if self.fields == "rest":
+            used = self._used(spec, lookup)
+            if any(isinstance(r, dict) and r.get("json") == "rest" for r in self.columns.values()):
+                return {}  # the rest already goes into a JSON column
+            chosen: dict[str, Any] = {c: c for c in source_cols if c not in used}
+        elif isinstance(self.fields, list):
+            chosen = {c: c for c in self.fields}
+        else:
+            chosen = dict(self.fields)
+        reserved = set(spec.column_names)
+        out: dict[str, tuple[str, str | None]] = {}
+        for key, rule in chosen.items():
+            source = rule.get("column", key) if isinstance(rule, dict) else str(rule)
+            kind = rule.get("type") if isinstance(rule, dict) else None
+            name = field_name(key if isinstance(self.fields, dict) else source, reserved)
+            while name in out:  # two source columns with one snake_case name
+                name += "_2"
+            out[name] = (lookup.get(source.strip().lower(), source), kind)
+        return out
 
     def _rule(
         self,

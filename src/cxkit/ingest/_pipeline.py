@@ -6,10 +6,12 @@ failure anywhere leaves the workspace exactly as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +23,11 @@ import pandas as pd
 import pyarrow as pa
 
 from cxkit.errors import UnreadableFile
+from cxkit.ingest._fields import infer_types
 from cxkit.ingest._mapping import Mapping
 from cxkit.ingest._readers import SourceFile, prepare, shorten
 from cxkit.ingest._validate import validate
-from cxkit.schema import QUARANTINE, TableSpec, now_utc, table_spec
+from cxkit.schema import BATCHES, QUARANTINE, Column, TableSpec, now_utc, table_spec
 from cxkit.store import Workspace
 
 __all__ = ["IngestResult", "Load", "ingest", "ingest_rows"]
@@ -47,6 +50,11 @@ class IngestResult:
     rows_quarantined: int
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: Of the rows stored: new keys, and keys merged into a stored row.
+    rows_inserted: int = 0
+    rows_updated: int = 0
+    #: Custom fields this load added to the table (name -> type).
+    new_fields: dict[str, str] = field(default_factory=dict)
 
     @property
     def rows_per_second(self) -> float:
@@ -74,14 +82,21 @@ class Load:
     warnings: list[str] = field(default_factory=list)
     #: Rows already read by an importer (text columns and ``_row``), instead of a file.
     rows: pa.Table | None = None
+    file_sha256: str = ""
+    #: The table as this load writes it: the source columns plus its custom fields.
+    target: TableSpec | None = None
+    #: Target column -> the source column (or rule) it came from, for the load log.
+    columns: dict[str, str] = field(default_factory=dict)
+    new_fields: dict[str, str] = field(default_factory=dict)
+    rows_inserted: int = 0
+    rows_updated: int = 0
+    seq_base: int = 0
 
 
-def _batch_id(load: Load) -> str:
-    """Hash table, mapping and file content: the same file ingested again is the same batch."""
-    digest = hashlib.sha256(f"{load.spec.name}\0{load.mapping.text}\0".encode())
-    with open(load.path, "rb") as fh:
-        digest.update(hashlib.file_digest(fh, "sha256").digest())
-    return digest.hexdigest()[:16]
+def _new_batch(load: Load, content: str) -> None:
+    """Give the load its own id; ``content`` (the file's SHA-256) says what was loaded."""
+    load.file_sha256 = content
+    load.batch_id = uuid.uuid4().hex[:12]
 
 
 def read(load: Load) -> None:
@@ -91,7 +106,8 @@ def read(load: Load) -> None:
         return
     options = {**load.mapping.source, **load.options}
     load.source = prepare(load.path, options)
-    load.batch_id = _batch_id(load)
+    with open(load.path, "rb") as fh:
+        _new_batch(load, hashlib.file_digest(fh, "sha256").hexdigest())
     ws = load.workspace
     try:
         load.staged, load.rejects = ws.stage(
@@ -106,12 +122,15 @@ def read(load: Load) -> None:
 
 def _stage_rows(load: Load, rows: pa.Table) -> None:
     """Stage rows an importer has read: text columns, ``_row`` numbering them in the file."""
-    digest = hashlib.sha256(f"{load.spec.name}\0{load.mapping.text}\0".encode())
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, rows.schema) as writer:
-        writer.write_table(rows)
-    digest.update(sink.getvalue().to_pybytes())
-    load.batch_id = digest.hexdigest()[:16]
+    if load.path.is_file():
+        with open(load.path, "rb") as fh:
+            content = hashlib.file_digest(fh, "sha256").hexdigest()
+    else:
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, rows.schema) as writer:
+            writer.write_table(rows)
+        content = hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
+    _new_batch(load, content)
     text = rows.select([c for c in rows.column_names if c != "_row"]).cast(
         pa.schema([(c, pa.string()) for c in rows.column_names if c != "_row"])
     )
@@ -124,11 +143,20 @@ def _stage_rows(load: Load, rows: pa.Table) -> None:
 def map_and_validate(load: Load) -> None:
     """Map the source columns to the canonical ones, type them and flag bad rows."""
     assert load.staged is not None
-    mapped = load.mapping.apply(load.staged, load.spec, str(load.path))
-    ws = load.workspace
+    ws, spec = load.workspace, load.spec
+    mapped = load.mapping.apply(load.staged, spec, str(load.path))
+    load.columns = load.mapping.sources(load.staged, spec)
+    fields = load.mapping.custom_fields(load.staged, spec)
+    stored = ws.fields(spec.name)
+    declared = {n: kind for n, (_, kind) in fields.items() if n not in stored and kind}
+    guessed = infer_types(mapped, [n for n in fields if n not in stored and n not in declared])
+    load.new_fields = declared | guessed
+    types = {n: stored.get(n) or load.new_fields[n] for n in fields}
+    extra = tuple(Column(n, t) for n, t in types.items())
+    load.target = dataclasses.replace(spec, columns=spec.source_columns + extra)
     formats = load.mapping.timestamp_formats()
-    checked = validate(mapped, load.spec, ws.vocabulary(), formats, plausible=ws.config.ingest)
-    load.checked = load.workspace.materialize(checked, f"_checked_{load.batch_id}")
+    checked = validate(mapped, load.target, ws.vocabulary(), formats, plausible=ws.config.ingest)
+    load.checked = ws.materialize(checked, f"_checked_{load.batch_id}")
 
 
 def warn_unknown_customers(load: Load) -> None:
@@ -151,10 +179,10 @@ def quarantine(load: Load) -> None:
     """Store every bad row and malformed line, with where and why, under the batch id."""
     assert load.checked is not None and load.staged is not None
     ws = load.workspace
-    q = ws.table("quarantine")
-    ws.delete_matching(
-        "quarantine", q.filter(q.batch_id == load.batch_id).select("batch_id"), ["batch_id"]
-    )
+    # The same file loaded again into the same table replaces what its last load quarantined.
+    b = ws.table("batches")
+    earlier = b.filter((b.table_name == load.spec.name) & (b.file_sha256 == load.file_sha256))
+    ws.delete_matching("quarantine", earlier.select("batch_id"), ["batch_id"])
     bad = load.checked.filter(load.checked._reason != "").select("_row", "_reason", "_columns")
     source_cols = [c for c in load.staged.columns if c != "_row"]
     raw = ibis.struct({c: load.staged[c] for c in source_cols}).cast("json").cast("string")
@@ -186,35 +214,59 @@ def quarantine(load: Load) -> None:
     load.rows_quarantined = n_bad + len(load.rejects)
 
 
+def add_fields(load: Load) -> None:
+    """Add the custom fields this load brings as typed columns of the table."""
+    if load.new_fields:
+        load.workspace.add_fields(load.spec.name, load.new_fields)
+
+
 def upsert(load: Load) -> None:
-    """Insert the valid rows, replacing rows that have the same key."""
-    assert load.checked is not None
-    good = load.checked.filter(load.checked._reason == "").select(*load.spec.column_names)
-    load.rows_stored = load.workspace.count(good)
+    """Merge the valid rows by key: values this file lacks keep what earlier loads stored."""
+    assert load.checked is not None and load.target is not None
+    ws = load.workspace
+    checked = load.checked
+    good = checked.filter(checked._reason == "")
+    columns: dict[str, ir.Value] = {c: good[c] for c in load.target.column_names}
+    load.seq_base = next_seq_base(ws)
+    if "seq" in load.spec.column_names:
+        columns["seq"] = good._row.cast("int64") + load.seq_base
+    good = good.select(**columns)
+    load.rows_stored = ws.count(good)
     if load.rows_stored:
-        load.workspace.upsert(load.spec.name, good)
+        load.rows_inserted, load.rows_updated = ws.merge(
+            load.spec.name, good, changes=load.batch_id
+        )
+
+
+def next_seq_base(ws: Workspace) -> int:
+    """Return the ``seq`` of row 0 of the next load: loads sort in order, rows within them."""
+    return (ws.count("batches") + 1) << 32
 
 
 def record(load: Load) -> None:
-    """Log the batch, replacing an earlier log row of the same batch."""
-    frame = pd.DataFrame(
-        {
-            "batch_id": [load.batch_id],
-            "table_name": [load.spec.name],
-            "source_file": [str(load.path)],
-            "rows_read": [load.rows_read],
-            "rows_stored": [load.rows_stored],
-            "rows_quarantined": [load.rows_quarantined],
-            "ingested_at": [now_utc()],
-        }
-    )
-    load.workspace.upsert("batches", frame)
+    """Log the load: file, hash, columns, counts (`cx loads` lists it; undo reads it)."""
+    row = {
+        "batch_id": load.batch_id,
+        "table_name": load.spec.name,
+        "source_file": str(load.path),
+        "rows_read": load.rows_read,
+        "rows_stored": load.rows_stored,
+        "rows_quarantined": load.rows_quarantined,
+        "ingested_at": now_utc(),
+        "file_sha256": load.file_sha256,
+        "columns": json.dumps(load.columns),
+        "rows_inserted": load.rows_inserted,
+        "rows_updated": load.rows_updated,
+        "seq_base": load.seq_base,
+        "undone_at": None,
+    }
+    load.workspace.insert("batches", pd.DataFrame([row], columns=list(BATCHES.column_names)))
 
 
 #: Steps that only read and stage; nothing in the workspace changes.
 READ_STEPS: tuple[Callable[[Load], None], ...] = (read, map_and_validate, warn_unknown_customers)
 #: Steps that write, run in one transaction.
-WRITE_STEPS: tuple[Callable[[Load], None], ...] = (quarantine, upsert, record)
+WRITE_STEPS: tuple[Callable[[Load], None], ...] = (quarantine, add_fields, upsert, record)
 
 
 def ingest(
@@ -312,4 +364,7 @@ def _run(load: Load, progress: Progress | None) -> IngestResult:
         load.rows_quarantined,
         load.warnings,
         elapsed,
+        load.rows_inserted,
+        load.rows_updated,
+        load.new_fields,
     )

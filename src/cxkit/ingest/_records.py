@@ -24,8 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cxkit.errors import UnknownTable
+from cxkit.ingest._pipeline import next_seq_base
 from cxkit.ingest._validate import validate
-from cxkit.schema import TABLES, now_utc, table_spec
+from cxkit.schema import BATCHES, TABLES, now_utc, table_spec
 from cxkit.store import IngestSettings, Workspace
 
 __all__ = ["RecordsResult", "ingest_batches", "ingest_records"]
@@ -75,7 +76,7 @@ def _validator(
 ) -> ir.Table:
     """Build the validation query of ``table`` over an unbound input table (once)."""
     spec = table_spec(table)
-    schema = dict.fromkeys(spec.column_names, "string") | {"_row": "int64", "_batch": "int64"}
+    schema = {c.name: "string" for c in spec.source_columns} | {"_row": "int64", "_batch": "int64"}
     rows = ibis.table(schema, name=_INPUT)
     return validate(
         rows, spec, dict(vocabulary), within=("_batch",), plausible=IngestSettings(*plausible)
@@ -110,7 +111,7 @@ def ingest_batches(
     if table not in TABLES:
         raise UnknownTable(table, sorted(TABLES))
     spec = table_spec(table)
-    names = spec.column_names
+    names = tuple(c.name for c in spec.source_columns)
     results = [RecordsResult(table) for _ in batches]
     origin: list[tuple[int, int]] = []  # (batch, record number) of each input row
     values: dict[str, list[str | None]] = {c: [] for c in names}
@@ -151,8 +152,18 @@ def ingest_batches(
         return results
     good = checked.filter(pc.is_in(checked["_batch"], pa.array(clean, pa.int64())))
     with ws.transaction():
-        ws.upsert(table, _last_per_key(good, spec.key).select(list(names)))
-        ws.append("batches", _log(table, [len(batches[b]) for b in clean]))
+        base = next_seq_base(ws)
+        rows = _last_per_key(good, spec.key)
+        stored = rows.select(list(names))
+        if "seq" in spec.column_names:  # the batch's order, after every earlier load
+            place = {b: i for i, b in enumerate(clean)}  # each stored batch: one log row
+            seq = [
+                base + (place[b] << 32) + i
+                for b, i in zip(rows["_batch"].to_pylist(), rows["_row"].to_pylist(), strict=True)
+            ]
+            stored = stored.append_column("seq", pa.array(seq, pa.int64()))
+        ws.merge(table, stored)
+        ws.append("batches", _log(table, [len(batches[b]) for b in clean], base))
     for b in clean:
         result = results[b]
         result.stored = len(batches[b])
@@ -195,18 +206,24 @@ def _last_per_key(rows: pa.Table, key: Sequence[str]) -> pa.Table:
     return rows.filter(pa.array(keep))
 
 
-def _log(table: str, sizes: list[int]) -> pa.Table:
-    """One `batches` row per stored API batch."""
+def _log(table: str, sizes: list[int], base: int) -> pa.Table:
+    """One `batches` row per stored API batch (the load log; not undoable: no changes kept)."""
     now = now_utc()
     n = len(sizes)
-    return pa.table(
-        {
-            "batch_id": [f"api-{uuid.uuid4().hex[:12]}" for _ in sizes],
-            "table_name": [table] * n,
-            "source_file": ["api"] * n,
-            "rows_read": sizes,
-            "rows_stored": sizes,
-            "rows_quarantined": [0] * n,
-            "ingested_at": [now] * n,
-        }
-    )
+    columns: dict[str, pa.Array] = {
+        "batch_id": pa.array([f"api-{uuid.uuid4().hex[:12]}" for _ in sizes]),
+        "table_name": pa.array([table] * n),
+        "source_file": pa.array(["api"] * n),
+        "rows_read": pa.array(sizes, pa.int64()),
+        "rows_stored": pa.array(sizes, pa.int64()),
+        "rows_quarantined": pa.array([0] * n, pa.int64()),
+        "ingested_at": pa.array([now] * n, pa.timestamp("us")),
+        "file_sha256": pa.nulls(n, pa.string()),
+        "columns": pa.nulls(n, pa.string()),
+        "rows_inserted": pa.nulls(n, pa.int64()),
+        "rows_updated": pa.nulls(n, pa.int64()),
+        "seq_base": pa.array([base + (b << 32) for b in range(n)], pa.int64()),
+        "undone_at": pa.nulls(n, pa.timestamp("us")),
+    }
+    assert list(columns) == list(BATCHES.column_names)
+    return pa.table(columns)

@@ -101,8 +101,12 @@ def _typed(c: Column, s: ir.StringValue, fmt: str | None) -> ir.Value:
     if c.dtype == "string":
         return s
     if c.dtype == "timestamp":
-        parsed = try_strptime(s.strip(), fmt) if fmt else s.strip().try_cast("timestamp")
-        return parsed.cast("timestamp")
+        if fmt:
+            return try_strptime(s.strip(), fmt).cast("timestamp")
+        # Through TIMESTAMPTZ, so an offset ("-05:00", " -0500") gives the UTC instant;
+        # a plain TIMESTAMP cast would drop the offset and keep the local time.
+        text = s.strip().re_replace(r" ([+-]\d\d:?\d\d)$", r"\1")
+        return text.try_cast(dt.Timestamp(timezone="UTC")).cast("timestamp")
     if c.dtype == "boolean":
         v = s.strip().lower()
         return ibis.cases((v.isin(_TRUE), True), (v.isin(_FALSE), False), else_=None)
@@ -185,7 +189,7 @@ def validate(
     """
     formats = formats or {}
     earliest, latest, plausible_words = _plausible(plausible or IngestSettings())
-    names = [c.name for c in spec.columns]
+    names = [c.name for c in spec.source_columns]
     # In stages, each a view so Ibis does not inline one into the next: the blank-to-null
     # text and the typed value of each column, then each problem's flag, are computed
     # once and referred to by name (inlined, the query grew to 26 KB and took DuckDB
@@ -196,7 +200,7 @@ def validate(
     typed = text.mutate(
         **{
             f"_typed_{c.name}": _typed(c, text[f"_raw_{c.name}"], formats.get(c.name))
-            for c in spec.columns
+            for c in spec.source_columns
         }
     ).view()
 
@@ -246,7 +250,7 @@ def _problems(
     """List each check of ``spec``: the column it is about, when it fails, and the reason."""
     earliest, latest, plausible_words = plausible
     problems: list[tuple[str, ir.BooleanValue, ir.StringValue]] = []
-    for c in spec.columns:
+    for c in spec.source_columns:
         s, v = raw[c.name], typed[c.name]
         if c.is_required:
             problems.append((c.name, s.isnull(), ibis.literal(f"{c.name}: missing required value")))

@@ -8,10 +8,16 @@ clears and what an erasure must touch.
 
 from __future__ import annotations
 
-from cxkit.schema._canonical import TABLES
+from cxkit.schema._canonical import SEQ, TABLES
 from cxkit.schema._catalog import ALL_TABLES, SYSTEM_TABLES, table_spec, tables_of_kind
 from cxkit.schema._derived import DERIVED_TABLES, FEEDBACK_SENTIMENT
-from cxkit.schema._operational import BATCHES, OPERATIONAL_TABLES, QUARANTINE, WORKSPACE_META
+from cxkit.schema._operational import (
+    BATCHES,
+    LOAD_CHANGES,
+    OPERATIONAL_TABLES,
+    QUARANTINE,
+    WORKSPACE_META,
+)
 from cxkit.schema._spec import KINDS, Column, TableSpec, TimeOrder
 from cxkit.schema._time import now_utc
 from cxkit.schema._vocabularies import (
@@ -32,10 +38,12 @@ __all__ = [
     "FEEDBACK_SENTIMENT",
     "FEEDBACK_SOURCES",
     "KINDS",
+    "LOAD_CHANGES",
     "OPERATIONAL_TABLES",
     "ORDER_STATUSES",
     "QUARANTINE",
     "SCORE_SCALES",
+    "SEQ",
     "STAGES",
     "SYSTEM_TABLES",
     "TABLES",

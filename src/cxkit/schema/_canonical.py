@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from cxkit.schema._spec import TIMESTAMP, TableSpec, TimeOrder, col
+from cxkit.schema._spec import TIMESTAMP, Column, TableSpec, TimeOrder, col
 
-__all__ = ["TABLES"]
+__all__ = ["SEQ", "TABLES"]
+
+#: The load order of a row: ties in time keep the order of the file (or API batch) it came
+#: from, and later loads sort after earlier ones.
+SEQ: Column = col(
+    "seq", "int64", managed=True, description="load order (set at load): ties in time keep it"
+)
 
 #: The canonical tables, by name.
 TABLES: dict[str, TableSpec] = {
@@ -30,7 +36,11 @@ TABLES: dict[str, TableSpec] = {
             "touchpoints",
             (
                 col("touchpoint", key=True),
-                col("channel", required=True, vocabulary="channels"),
+                col(
+                    "channel",
+                    vocabulary="channels",
+                    description="its usual channel; an event's own channel is what counts",
+                ),
                 col("stage", required=True, vocabulary="stages"),
                 col("owner", description="the team that owns the touchpoint"),
             ),
@@ -46,6 +56,7 @@ TABLES: dict[str, TableSpec] = {
                 col("channel", vocabulary="channels"),
                 col("session_id"),
                 col("properties", format="json", description="event properties as JSON text"),
+                SEQ,
             ),
             "one row per interaction at a touchpoint",
             references_customers=True,
@@ -59,6 +70,7 @@ TABLES: dict[str, TableSpec] = {
                 col("amount", "float64", required=True, low=0),
                 col("channel", vocabulary="channels"),
                 col("status", vocabulary="order_statuses"),
+                SEQ,
             ),
             "one row per order",
             references_customers=True,
@@ -88,6 +100,7 @@ TABLES: dict[str, TableSpec] = {
                 col("resolved_at", TIMESTAMP),
                 col("contacts", "int64", low=1),
                 col("csat", "int64", low=1, high=5),
+                SEQ,
             ),
             "one row per support ticket",
             time_orders=(
@@ -109,6 +122,7 @@ TABLES: dict[str, TableSpec] = {
                 col("touchpoint"),
                 col("channel", vocabulary="channels"),
                 col("ts", TIMESTAMP, required=True),
+                SEQ,
             ),
             "one row per survey answer (NPS, CSAT or CES)",
             score_by_kind=("kind", "score"),
@@ -128,6 +142,7 @@ TABLES: dict[str, TableSpec] = {
                 col("likes", "int64", low=0),
                 col("shares", "int64", low=0),
                 col("comments", "int64", low=0),
+                SEQ,
             ),
             "reviews, social mentions and other free-text feedback",
             references_customers=True,

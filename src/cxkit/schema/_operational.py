@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from cxkit.schema._spec import TIMESTAMP, TableSpec, col
 
-__all__ = ["BATCHES", "OPERATIONAL_TABLES", "QUARANTINE", "WORKSPACE_META"]
+__all__ = ["BATCHES", "LOAD_CHANGES", "OPERATIONAL_TABLES", "QUARANTINE", "WORKSPACE_META"]
 
 #: The quarantine table holds rows that failed validation, with where and why.
 QUARANTINE = TableSpec(
@@ -27,19 +27,39 @@ QUARANTINE = TableSpec(
     kind="operational",
 )
 
-#: One row per ingested batch (file and table), keyed by the batch id.
+#: One row per load (a file into a table, or an API batch), keyed by its id.
 BATCHES = TableSpec(
     "batches",
     (
         col("batch_id", key=True),
         col("table_name", required=True),
-        col("source_file"),
+        col("source_file", description="the file loaded; empty for an API batch"),
         col("rows_read", "int64"),
         col("rows_stored", "int64"),
         col("rows_quarantined", "int64"),
         col("ingested_at", TIMESTAMP),
+        col("file_sha256", description="the SHA-256 of the file's bytes"),
+        col("columns", format="json", description='{"column": "source column", ...} loaded'),
+        col("rows_inserted", "int64", description="stored rows whose key was new"),
+        col("rows_updated", "int64", description="stored rows merged into an existing row"),
+        col("seq_base", "int64", description="the seq of its rows: seq_base + row number"),
+        col("undone_at", TIMESTAMP, description="when `cx loads undo` took it back"),
     ),
-    "the ingest log",
+    "the ingest log: every load, undoable",
+    kind="operational",
+)
+
+#: What a file load changed, so it can be undone exactly: each stored key, and the row
+#: as it was before (empty where the key was new).
+LOAD_CHANGES = TableSpec(
+    "load_changes",
+    (
+        col("batch_id", required=True),
+        col("table_name", required=True),
+        col("row_key", required=True, description="the row's key as a JSON object"),
+        col("before", format="json", description="the whole row before the load, as JSON"),
+    ),
+    "the rows each load changed, for undo",
     kind="operational",
 )
 
@@ -176,6 +196,7 @@ OPERATIONAL_TABLES: dict[str, TableSpec] = {
     for t in (
         QUARANTINE,
         BATCHES,
+        LOAD_CHANGES,
         THEME_EDITS,
         SURVEYS,
         INVITATIONS,

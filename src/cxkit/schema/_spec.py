@@ -45,6 +45,8 @@ class Column:
     format
         One of `TEXT_FORMATS` for a text column whose values have a shape (``email``,
         ``json``); the DuckDB type stays text.
+    managed
+        Set by cxkit when rows are stored (``seq``), never read from a source.
     description
         One line for docs and ``cx schema``.
     """
@@ -59,6 +61,7 @@ class Column:
     high: float | None = None
     format: str | None = None
     description: str = ""
+    managed: bool = False
 
     def __post_init__(self) -> None:
         if self.format is not None and (self.format not in TEXT_FORMATS or self.dtype != "string"):
@@ -118,6 +121,11 @@ class TableSpec:
     def column_names(self) -> tuple[str, ...]:
         """Names of all columns, in order."""
         return tuple(c.name for c in self.columns)
+
+    @property
+    def source_columns(self) -> tuple[Column, ...]:
+        """The columns a source provides: all but those cxkit sets (`Column.managed`)."""
+        return tuple(c for c in self.columns if not c.managed)
 
     @property
     def pii_columns(self) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import importlib
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,16 @@ class Backend(abc.ABC):
         """Create the (missing) table of ``spec``."""
         self.con.create_table(spec.name, schema=spec.ibis_schema())
 
+    def add_columns(self, name: str, columns: Mapping[str, Any]) -> None:
+        """Add nullable ``columns`` (name -> Ibis type) to table ``name`` (custom fields)."""
+        import sqlglot.expressions as sge
+
+        mapper, dialect = self.con.compiler.type_mapper, self.con.compiler.dialect
+        for column, dtype in columns.items():
+            sql_type = mapper.from_ibis(ibis.dtype(dtype)).sql(dialect)
+            table, field = (sge.to_identifier(n, quoted=True).sql(dialect) for n in (name, column))
+            self.con.raw_sql(f"ALTER TABLE {table} ADD COLUMN {field} {sql_type}")
+
     def backup(self, dest: Path) -> Path:
         """Copy the whole database to ``dest`` (taken before a migration)."""
         raise ConfigError(f"the {self.scheme} backend cannot back up a workspace")
@@ -78,6 +89,67 @@ class Backend(abc.ABC):
     def upsert_rows(self, name: str, rows: pa.Table, keys: Sequence[str]) -> None:
         """`upsert` Arrow ``rows`` holding the table's columns in order."""
         self.upsert(name, ibis.memtable(rows), keys)
+
+    def merge(
+        self, name: str, expr: ir.Table, keys: Sequence[str], changes: str | None = None
+    ) -> tuple[int, int]:
+        """Merge ``expr`` into ``name`` by ``keys``; return (rows inserted, rows updated).
+
+        A stored row keeps every value ``expr`` does not give: a column it lacks, or a null
+        in it (unknown, not erased). With ``changes`` (a batch id), each key and the row as
+        it was before go to ``load_changes``, so the merge can be undone exactly.
+        """
+        tag = uuid.uuid4().hex[:12]
+        old = self.table(name)
+        types = old.schema()
+        new = self.materialize(
+            expr.select(*[expr[c].cast(types[c].copy(nullable=True)).name(c) for c in expr.columns]),
+            f"_new_{tag}",
+        )
+        prior = old.rename({f"_old_{c}": c for c in old.columns})
+        joined = new.left_join(prior, [new[k] == prior[f"_old_{k}"] for k in keys])
+        known = joined[f"_old_{keys[0]}"].notnull()
+        merged = self.materialize(
+            joined.select(
+                _known=known,
+                **{
+                    c: ibis.coalesce(joined[c], joined[f"_old_{c}"])
+                    if c in new.columns
+                    else joined[f"_old_{c}"]
+                    for c in old.columns
+                },
+                **({} if changes is None else {
+                    "_before": ibis.ifelse(
+                        known,
+                        ibis.struct({c: joined[f"_old_{c}"] for c in old.columns})
+                        .cast("json")
+                        .cast("string"),
+                        ibis.null("string"),
+                    )
+                }),
+            ),
+            f"_merged_{tag}",
+        )
+        updated = self.execute_count(merged.filter(merged._known))
+        total = self.execute_count(merged)
+        if changes is not None:
+            self.insert(
+                "load_changes",
+                merged.select(
+                    batch_id=ibis.literal(changes),
+                    table_name=ibis.literal(name),
+                    row_key=ibis.struct({k: merged[k] for k in keys}).cast("json").cast("string"),
+                    before=merged._before,
+                ),
+            )
+        if updated:
+            self.delete_matching(name, merged.filter(merged._known), keys)
+        self.insert(name, merged.select(*old.columns))
+        return total - updated, updated
+
+    def merge_rows(self, name: str, rows: pa.Table, keys: Sequence[str]) -> None:
+        """`merge` Arrow ``rows`` (no undo record): the API's path, for small batches."""
+        self.merge(name, ibis.memtable(rows), keys)
 
     def run(self, expr: ir.Table, inputs: Mapping[str, pa.Table]) -> pa.Table:
         """Compute ``expr`` over the unbound tables named in ``inputs`` (temporary tables here)."""

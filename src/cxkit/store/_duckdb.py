@@ -122,6 +122,25 @@ class DuckDBBackend(Backend):
         finally:
             self.raw.unregister(view)
 
+    def merge_rows(self, name: str, rows: pa.Table, keys: Sequence[str]) -> None:
+        """UPDATE the stored rows (a null keeps the stored value), then INSERT the new keys."""
+        view = f"_rows_{uuid.uuid4().hex[:12]}"
+        t = _quote(name)
+        on = " AND ".join(f"{t}.{_quote(k)} = _u.{_quote(k)}" for k in keys)
+        values = [c for c in rows.column_names if c not in keys]
+        sets = ", ".join(f"{_quote(c)} = COALESCE(_u.{_quote(c)}, {t}.{_quote(c)})" for c in values)
+        cols = ", ".join(_quote(c) for c in rows.column_names)
+        self.raw.register(view, rows)
+        try:
+            if sets:
+                self.raw.execute(f"UPDATE {t} SET {sets} FROM {view} AS _u WHERE {on}")
+            self.raw.execute(
+                f"INSERT INTO {t} ({cols}) SELECT {cols} FROM {view} AS _u "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {t} WHERE {on})"
+            )
+        finally:
+            self.raw.unregister(view)
+
     def append(self, name: str, rows: pa.Table) -> None:
         """Append Arrow ``rows`` to ``name`` in one INSERT (no SQL compilation per call)."""
         view = f"_rows_{uuid.uuid4().hex[:12]}"

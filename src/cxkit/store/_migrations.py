@@ -35,9 +35,26 @@ class Migration:
     apply: Callable[[Backend], None] = field(default=lambda backend: None)
 
 
+def _add_missing_columns(backend: Backend) -> None:
+    """Add the columns the schema declares that a table lacks (all nullable, at the end)."""
+    for name, spec in ALL_TABLES.items():
+        if name not in backend.list_tables():
+            continue
+        have = set(backend.table(name).columns)
+        missing = {c.name: c.ibis_type for c in spec.columns if c.name not in have}
+        if missing:
+            backend.add_columns(name, missing)
+
+
 #: Every migration, in order. Format 1: workspaces made before formats were recorded.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "record the workspace format version in workspace_meta"),
+    Migration(
+        3,
+        "loads: record each load's file hash, columns and changes (undo); `seq` keeps "
+        "the file's order of rows stored at the same time",
+        _add_missing_columns,
+    ),
 )
 
 #: The format this code reads and writes.

@@ -174,7 +174,12 @@ class Workspace:
         schema = table_spec(name).ibis_schema()
         if isinstance(data, pa.Table | pd.DataFrame):
             frame = ibis.memtable(data)
-            return frame.select(*[frame[c].cast(schema[c]).name(c) for c in schema.names])
+            return frame.select(
+                *[
+                    (frame[c] if c in frame.columns else ibis.null()).cast(schema[c]).name(c)
+                    for c in schema.names
+                ]
+            )
         rows = pd.DataFrame(list(data), columns=list(schema.names))
         return ibis.memtable(rows, schema=schema)
 
@@ -200,6 +205,39 @@ class Workspace:
                 self._backend.upsert_rows(name, data.select(list(spec.column_names)), spec.key)
             else:
                 self._backend.upsert(name, self._expr(name, data), spec.key)
+
+    def merge(self, name: str, data: Rows, *, changes: str | None = None) -> tuple[int, int]:
+        """Merge ``data`` into canonical table ``name`` by key; return (inserted, updated).
+
+        Loading a file that covers some columns updates those only: a column ``data``
+        lacks, or a null in it, keeps the stored value (unknown is not erased). With
+        ``changes`` (the load's batch id) the rows as they were are kept for `undo`.
+        Arrow rows without ``changes`` take a fast path (the API's small batches).
+        """
+        self._wrote(name)
+        key = table_spec(name).key
+        if changes is not None:
+            self._wrote("load_changes")
+        with self.transaction():
+            if isinstance(data, pa.Table) and changes is None:
+                self._backend.merge_rows(name, data, key)
+                return data.num_rows, 0  # the fast path does not count (API batches)
+            expr = data if isinstance(data, ir.Table) else self._expr(name, data)
+            return self._backend.merge(name, expr, key, changes)
+
+    def fields(self, name: str) -> dict[str, str]:
+        """Return the custom fields of table ``name``: stored columns the schema lacks, typed."""
+        declared = set(table_spec(name).column_names)
+        schema = self._backend.table(name).schema()
+        return {c: str(t.copy(nullable=True)) for c, t in schema.items() if c not in declared}
+
+    def add_fields(self, name: str, fields: Mapping[str, str]) -> None:
+        """Add custom fields (name -> Ibis type) to canonical table ``name``."""
+        if table_spec(name).kind != "canonical":
+            raise WorkspaceError(f"table {name!r} takes no custom fields (not a canonical table)")
+        self._wrote(name)
+        with self.transaction():
+            self._backend.add_columns(name, fields)
 
     def delete_matching(self, name: str, expr: ir.Table, keys: Sequence[str] = ()) -> None:
         """Delete rows of ``name`` whose key (or ``keys``) matches a row of ``expr``."""
