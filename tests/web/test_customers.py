@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.parse
+
 import datetime as dt
 import shutil
 
@@ -51,6 +53,17 @@ def test_odd_search_text_and_ids_never_fail(client, odd):
     login(client, "analyst")
     assert client.get(f"/customers?q={odd}").status_code == 200
     assert client.get(f"/customers/{odd}").status_code == 404
+
+
+@pytest.mark.parametrize("cid", ["a/b", "/0", "\n0", "x\ny/z"])
+def test_a_stored_customer_opens_whatever_its_id_holds(client, app, cid):
+    """Ids are data: a '/' or a newline in one (the state machine found both) still opens."""
+    schema = table_spec("customers").ibis_schema().to_pyarrow()
+    row = {"customer_id": cid, "name": "Odd Id"}
+    app.state.cx.workspace().append("customers", pa.Table.from_pylist([row], schema=schema))
+    login(client, "analyst")
+    r = client.get("/customers/" + urllib.parse.quote(cid, safe=""))
+    assert r.status_code == 200 and "Odd Id" in r.text
 
 
 LONG_NAME = "Wolfeschlegelsteinhausenbergerdorff" * 3

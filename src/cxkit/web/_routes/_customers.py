@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
+from starlette.convertors import PathConvertor, register_url_convertor
 
 from cxkit.customers import customer_profile, find_customers
 from cxkit.present import records
@@ -14,6 +15,15 @@ __all__ = ["router"]
 router = APIRouter()
 
 
+class _AnyText(PathConvertor):
+    """A path segment that may hold anything an id can: '/', newlines (``path`` stops at one)."""
+
+    regex = "(?s:.*)"
+
+
+register_url_convertor("anytext", _AnyText())
+
+
 @router.get("/customers", response_class=HTMLResponse)
 def customers_page(request: Request, user: Viewer, state: AppState, q: str = "") -> HTMLResponse:
     """Search customers by id (and by name or email for analysts and admins)."""
@@ -22,7 +32,7 @@ def customers_page(request: Request, user: Viewer, state: AppState, q: str = "")
     return render(request, "customers.html", user, q=q, found=found, see_pii=see)
 
 
-@router.get("/customers/{customer_id:path}", response_class=HTMLResponse)
+@router.get("/customers/{customer_id:anytext}", response_class=HTMLResponse)
 def customer_page(
     request: Request, user: Viewer, state: AppState, customer_id: str
 ) -> HTMLResponse:
