@@ -13,6 +13,7 @@ from cxkit.cli._common import run_app
 from cxkit.cli._data import ingest, init, migrate, quarantine, schema, tables
 from cxkit.cli._demo import demo
 from cxkit.cli._journeys import journeys_app
+from cxkit.cli._loads import import_files, loads_app
 from cxkit.cli._metrics import metrics_app
 from cxkit.cli._predict import predict_app
 from cxkit.cli._strategy import report, strategy_app
@@ -30,7 +31,9 @@ app = typer.Typer(
 )
 for command in (init, ingest, tables, quarantine, schema, migrate, demo, report, serve):
     app.command()(command)
+app.command("import")(import_files)
 for group, name in (
+    (loads_app, "loads"),
     (metrics_app, "metrics"),
     (journeys_app, "journeys"),
     (voice_app, "voice"),

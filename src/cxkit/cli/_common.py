@@ -92,8 +92,11 @@ def emit(frame: Any, fmt: str, output: Path | None, title: str) -> None:
     if fmt != "table":
         raise ConfigError(f"unknown --format {fmt!r}; expected table, csv, json or parquet")
     out = Table(*map(str, frame.columns), title=title)
-    for row in frame.itertuples(index=False):
-        out.add_row(*(_cell(v) for v in row))
+    rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
+    if rows:  # the first column names the row (an id people type): never cut it short
+        out.columns[0].min_width = min(40, max(len(r[0]) for r in rows))
+    for row in rows:
+        out.add_row(*row)
     console.print(out)
 
 

@@ -64,7 +64,9 @@ def undo_load(ws: Workspace, batch_id: str) -> Undone:
     load = found[0]
     table = load["table_name"]
     if load["undone_at"] is not None:
-        raise IngestError(f"load {batch_id} was undone already, at {load['undone_at']:%Y-%m-%d %H:%M}")
+        raise IngestError(
+            f"load {batch_id} was undone already, at {load['undone_at']:%Y-%m-%d %H:%M}"
+        )
     changes = ws.table("load_changes")
     mine = changes.filter(changes.batch_id == batch_id)
     if load["seq_base"] is None or (load["rows_stored"] and not ws.count(mine.limit(1))):
@@ -101,6 +103,8 @@ def undo_load(ws: Workspace, batch_id: str) -> Undone:
         ws.delete_matching(table, ws.materialize(keys, f"_undo_keys_{batch_id}"))
         if n_restored:
             ws.insert(table, ws.materialize(before, f"_undo_rows_{batch_id}"))
-        ws.delete_matching("quarantine", q.filter(q.batch_id == batch_id).select("batch_id"), ["batch_id"])
+        ws.delete_matching(
+            "quarantine", q.filter(q.batch_id == batch_id).select("batch_id"), ["batch_id"]
+        )
         ws.upsert("batches", [{**load, "undone_at": now_utc()}])
     return Undone(batch_id, table, n_keys - n_restored, n_restored, n_quarantine)

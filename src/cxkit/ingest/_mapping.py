@@ -135,7 +135,7 @@ class Mapping:
 
         if not (self.fields == "rest" or isinstance(self.fields, list | dict)):
             raise MappingError(
-                f"{self.name}: fields must be \"rest\", a list of source columns or a table "
+                f'{self.name}: fields must be "rest", a list of source columns or a table '
                 f"of field = {{ column, type }}, not {self.fields!r}",
                 file=self.name,
             )
@@ -245,13 +245,15 @@ class Mapping:
             chosen: dict[str, Any] = {c: c for c in source_cols if c not in used}
         elif isinstance(self.fields, list):
             chosen = {c: c for c in self.fields}
-        else:
+        elif isinstance(self.fields, dict):
             chosen = dict(self.fields)
+        else:
+            chosen = {}
         reserved = set(spec.column_names)
         out: dict[str, tuple[str, str | None]] = {}
         for key, rule in chosen.items():
-            source = rule.get("column", key) if isinstance(rule, dict) else str(rule)
-            kind = rule.get("type") if isinstance(rule, dict) else None
+            source = str(rule.get("column", key)) if isinstance(rule, dict) else str(rule)
+            kind = str(rule["type"]) if isinstance(rule, dict) and "type" in rule else None
             name = field_name(key if isinstance(self.fields, dict) else source, reserved)
             while name in out:  # two source columns with one snake_case name
                 name += "_2"

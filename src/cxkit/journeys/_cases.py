@@ -24,19 +24,21 @@ def cases(source: TableSource, *, by: str = "customer", gap_minutes: float = 30)
         The inactivity gap that ends a session.
     """
     e = source.table("events")
-    order = [e.ts, e.event_id]
+    order = [e.ts, e.seq, e.event_id]
     if by == "customer":
         e = e.mutate(case_id=e.customer_id)
     elif by == "session":
         w = ibis.window(group_by=e.customer_id, order_by=order)
         gap = e.ts.epoch_seconds() - e.ts.lag().over(w).epoch_seconds()
         e = e.mutate(_new=(gap.isnull() | (gap > gap_minutes * 60)).cast("int64"))
-        running = ibis.window(group_by=e.customer_id, order_by=[e.ts, e.event_id], rows=(None, 0))
+        running = ibis.window(
+            group_by=e.customer_id, order_by=[e.ts, e.seq, e.event_id], rows=(None, 0)
+        )
         e = e.mutate(case_id=e.customer_id + "#" + e._new.sum().over(running).cast("string"))
         e = e.drop("_new")
     else:
         raise ValueError(f"by must be 'customer' or 'session', not {by!r}")
-    step = ibis.window(group_by=e.case_id, order_by=[e.ts, e.event_id])
+    step = ibis.window(group_by=e.case_id, order_by=[e.ts, e.seq, e.event_id])
     return e.mutate(step=ibis.row_number().over(step))
 
 

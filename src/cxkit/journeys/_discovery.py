@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
+from cxkit.errors import ConfigError
 from cxkit.schema import STAGES
-from cxkit.store import TableSource
+from cxkit.store import TableSource, custom_fields
 
 __all__ = ["PATH_SEPARATOR", "funnel", "transitions", "variants"]
 
@@ -89,23 +90,29 @@ def variants(
 def funnel(source: TableSource, *, by: Sequence[str] = ()) -> ir.Table:
     """Return customers reaching each stage, conversion from the previous stage and drop-off.
 
-    ``by`` takes customer columns (segment, country) and ``channel`` (the first-touch channel).
+    ``by`` takes customer columns (segment, country, custom fields such as a plan) and
+    ``channel`` (the first-touch channel).
     """
     e = source.table("events").join(
         source.table("touchpoints").select("touchpoint", "stage"), "touchpoint"
     )
-    first = ibis.window(group_by=e.customer_id, order_by=[e.ts, e.event_id])
+    first = ibis.window(group_by=e.customer_id, order_by=[e.ts, e.seq, e.event_id])
     e = e.mutate(first_channel=e.channel.first().over(first))
+    customer_dims = ("segment", "country", *custom_fields(source, "customers"))
     dims = []
     for d in by:
         if d == "channel":
             dims.append("first_channel")
-        elif d in ("segment", "country"):
+        elif d in customer_dims:
             dims.append(d)
         else:
-            raise ValueError(f"funnel cannot be split by {d!r}; expected channel, segment, country")
-    if any(d in ("segment", "country") for d in dims):
-        c = source.table("customers").select("customer_id", "segment", "country")
+            raise ConfigError(
+                f"funnel cannot be split by {d!r}; expected one of: channel, "
+                + ", ".join(customer_dims)
+            )
+    wanted = [d for d in dims if d in customer_dims]
+    if wanted:
+        c = source.table("customers").select("customer_id", *wanted)
         e = e.left_join(c, "customer_id").drop("customer_id_right")
     reached = e.group_by([*dims, "stage"]).aggregate(customers=e.customer_id.nunique())
     order = ibis.cases(*[(reached.stage == s, i) for i, s in enumerate(STAGES)], else_=99)

@@ -141,11 +141,13 @@ def emotion_curve(source: TableSource) -> ir.Table:
     f = f.left_join(s, "feedback_id").drop("feedback_id_right")
     f = f.filter(f.touchpoint.notnull() & (f.rating.notnull() | f.sentiment.notnull()))
     feeling = ibis.ifelse(f.rating.notnull(), (f.rating - 1) / 4, (f.sentiment + 1) / 2)
-    both = r.select("touchpoint", "satisfaction").union(
-        f.select("touchpoint", satisfaction=feeling)
+    both = r.select("touchpoint", "satisfaction", "channel").union(
+        f.select("touchpoint", satisfaction=feeling, channel=ibis.null("string"))
     )
-    tp = source.table("touchpoints")
+    tp = source.table("touchpoints").select("touchpoint", "stage", tp_channel="channel")
     joined = both.join(tp, "touchpoint")
+    # A touchpoint can occur on several channels: the answer's own channel counts.
+    joined = joined.mutate(channel=joined.channel.fill_null(joined.tp_channel))
     return (
         joined.group_by(["stage", "touchpoint", "channel"])
         .aggregate(satisfaction=joined.satisfaction.mean(), n=joined.count())

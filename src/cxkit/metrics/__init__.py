@@ -8,7 +8,7 @@ direction and formula.
 from __future__ import annotations
 
 from cxkit.metrics import _definitions  # noqa: F401  (registers the metrics)
-from cxkit.metrics._engine import PERIODS, compare, compute, scorecard
+from cxkit.metrics._engine import PERIODS, compare, compute, scorecard, slice_fields
 from cxkit.metrics._headlines import headlines
 from cxkit.metrics._registry import HEADLINES, REGISTRY, TEAM_METRICS, Metric, Params, get_metric
 from cxkit.metrics._retention import cohort_retention
@@ -26,4 +26,5 @@ __all__ = [
     "get_metric",
     "headlines",
     "scorecard",
+    "slice_fields",
 ]

@@ -10,9 +10,9 @@ import ibis.expr.types as ir
 
 from cxkit.errors import ConfigError
 from cxkit.metrics._registry import Params, get_metric
-from cxkit.store import TableSource
+from cxkit.store import TableSource, custom_fields
 
-__all__ = ["PERIODS", "compare", "compute", "scorecard"]
+__all__ = ["PERIODS", "compare", "compute", "scorecard", "slice_fields"]
 
 #: Period names and their Ibis truncation units.
 PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
@@ -80,10 +80,10 @@ def compute(
     dims = frozenset([*by, *(filters or {})])
     rel = metric.source(source, _params(source, period, inactivity_days, as_of, dims))
     for dim in dims:
-        if dim not in metric.dimensions:
+        if dim not in metric.dimensions and dim not in slice_fields(source, name, rel):
             raise ConfigError(
                 f"metric {name!r} cannot be sliced by {dim!r}; expected one of: "
-                f"{', '.join(('period', *metric.dimensions))}"
+                f"{', '.join(('period', *metric.dimensions, *slice_fields(source, name)))}"
             )
     for column, wanted in (filters or {}).items():
         values = list(wanted) if isinstance(wanted, list | tuple | set) else [wanted]
@@ -96,6 +96,19 @@ def compute(
     out = rel.group_by(keys).aggregate(**measures) if keys else rel.aggregate(**measures)
     out = out.mutate(small_sample=out.n < min_n)
     return out.order_by(keys) if keys else out
+
+
+def slice_fields(source: TableSource, name: str, rel: ir.Table | None = None) -> list[str]:
+    """Return the custom fields metric ``name`` can be sliced by (its rows' and customers').
+
+    ``rel``: the metric's rows as built for the wanted slices (else built with every field).
+    """
+    metric = get_metric(name)
+    fields = {f for t in metric.tables for f in custom_fields(source, t)}
+    if rel is None:
+        every = frozenset(fields | set(custom_fields(source, "customers")))
+        rel = metric.source(source, _params(source, None, None, None, every))
+    return sorted(c for c in rel.columns if c in fields or c in custom_fields(source, "customers"))
 
 
 def compare(

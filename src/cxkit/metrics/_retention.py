@@ -33,12 +33,14 @@ _CALENDAR = {
 
 def spells(orders: ir.Table, inactivity_days: int) -> ir.Table:
     """Return each customer's active spells: ``start`` and ``end`` (last order + window)."""
-    w = ibis.window(group_by=orders.customer_id, order_by=[orders.ts, orders.order_id])
+    w = ibis.window(group_by=orders.customer_id, order_by=[orders.ts, orders.seq, orders.order_id])
     gap = orders.ts.epoch_seconds() - orders.ts.lag().over(w).epoch_seconds()
     new = (gap.isnull() | (gap > inactivity_days * 86_400)).cast("int64")
     marked = orders.mutate(_new=new)
     w2 = ibis.window(
-        group_by=marked.customer_id, order_by=[marked.ts, marked.order_id], rows=(None, 0)
+        group_by=marked.customer_id,
+        order_by=[marked.ts, marked.seq, marked.order_id],
+        rows=(None, 0),
     )
     numbered = marked.mutate(spell=marked._new.sum().over(w2))
     return numbered.group_by(["customer_id", "spell"]).aggregate(

@@ -10,7 +10,7 @@ import ibis
 import ibis.expr.types as ir
 
 from cxkit.metrics._registry import Params, Source
-from cxkit.store import TableSource
+from cxkit.store import TableSource, custom_fields
 
 __all__ = [
     "CUSTOMER_DIMS",
@@ -41,12 +41,17 @@ def finite(rel: ir.Table, *columns: str) -> ir.Table:
 def with_customer(rel: ir.Table, src: TableSource, params: Params) -> ir.Table:
     """Left-join the customer dimensions onto ``rel`` by ``customer_id``, if any is wanted.
 
+    The dimensions are segment, country and the customers' custom fields; a column ``rel``
+    has already (a survey's own ``plan``) is not replaced by the customer's.
+
     The join is skipped otherwise: engines cannot drop it themselves, as they do not know
     that ``customer_id`` is unique in ``customers``.
     """
-    if not params.dims & set(CUSTOMER_DIMS):
+    fields = [f for f in custom_fields(src, "customers") if f in params.dims]
+    wanted = [d for d in (*CUSTOMER_DIMS, *fields) if d not in rel.columns]
+    if not params.dims & set(wanted):
         return rel
-    c = src.table("customers").select("customer_id", *CUSTOMER_DIMS)
+    c = src.table("customers").select("customer_id", *wanted)
     return rel.left_join(c, "customer_id").drop("customer_id_right")
 
 
@@ -89,7 +94,7 @@ def customer_orders(src: TableSource, params: Params) -> ir.Table:
     Orders whose amount is not a finite number are left out (`finite`).
     """
     o = finite(src.table("orders"), "amount")
-    first = ibis.window(group_by=o.customer_id, order_by=[o.ts, o.order_id])
+    first = ibis.window(group_by=o.customer_id, order_by=[o.ts, o.seq, o.order_id])
     ranked = o.mutate(_k=ibis.row_number().over(first))
     first_amount = ranked.filter(ranked._k == 0).select(
         customer_id=ranked.customer_id, first_amount=ranked.amount
@@ -123,7 +128,7 @@ def customer_orders(src: TableSource, params: Params) -> ir.Table:
 def first_touch(src: TableSource, params: Params) -> ir.Table:
     """One row per customer who entered the journey: first channel and touchpoint, purchase flag."""
     e = with_touchpoint(src.table("events"), src, params, force=True)
-    w = ibis.window(group_by=e.customer_id, order_by=[e.ts, e.event_id])
+    w = ibis.window(group_by=e.customer_id, order_by=[e.ts, e.seq, e.event_id])
     ranked = e.mutate(_k=ibis.row_number().over(w))
     first = ranked.filter(ranked._k == 0).select(
         "customer_id", _time=ranked.ts, channel=ranked.channel, touchpoint=ranked.touchpoint

@@ -9,7 +9,7 @@ from cxkit.store._backend import ENGINES, Backend, connect, mirror
 from cxkit.store._config import Config, IngestSettings, WebSettings
 from cxkit.store._layout import Layout, workspace_secret
 from cxkit.store._migrations import FORMAT_VERSION, MIGRATIONS, Migration, MigrationPlan
-from cxkit.store._source import TableSource
+from cxkit.store._source import TableSource, custom_fields
 from cxkit.store._workspace import Workspace, migration_plan
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "WebSettings",
     "Workspace",
     "connect",
+    "custom_fields",
     "migration_plan",
     "mirror",
     "workspace_secret",

@@ -103,7 +103,9 @@ class Backend(abc.ABC):
         old = self.table(name)
         types = old.schema()
         new = self.materialize(
-            expr.select(*[expr[c].cast(types[c].copy(nullable=True)).name(c) for c in expr.columns]),
+            expr.select(
+                *[expr[c].cast(types[c].copy(nullable=True)).name(c) for c in expr.columns]
+            ),
             f"_new_{tag}",
         )
         prior = old.rename({f"_old_{c}": c for c in old.columns})
@@ -118,15 +120,19 @@ class Backend(abc.ABC):
                     else joined[f"_old_{c}"]
                     for c in old.columns
                 },
-                **({} if changes is None else {
-                    "_before": ibis.ifelse(
-                        known,
-                        ibis.struct({c: joined[f"_old_{c}"] for c in old.columns})
-                        .cast("json")
-                        .cast("string"),
-                        ibis.null("string"),
-                    )
-                }),
+                **(
+                    {}
+                    if changes is None
+                    else {
+                        "_before": ibis.ifelse(
+                            known,
+                            ibis.struct({c: joined[f"_old_{c}"] for c in old.columns})
+                            .cast("json")
+                            .cast("string"),
+                            ibis.null("string"),
+                        )
+                    }
+                ),
             ),
             f"_merged_{tag}",
         )

@@ -6,7 +6,9 @@ from typing import Protocol
 
 import ibis.expr.types as ir
 
-__all__ = ["TableSource"]
+from cxkit.schema import table_spec
+
+__all__ = ["TableSource", "custom_fields"]
 
 
 class TableSource(Protocol):
@@ -15,3 +17,14 @@ class TableSource(Protocol):
     def table(self, name: str) -> ir.Table:
         """Return the table ``name`` as an Ibis expression."""
         ...
+
+
+def custom_fields(source: TableSource, name: str) -> dict[str, str]:
+    """Return the custom fields of table ``name``: its stored columns the schema lacks, typed.
+
+    Imports keep a source's extra columns (a plan, a hotel, a ticket's priority) this way;
+    metrics, funnels and journeys take them as slices.
+    """
+    declared = set(table_spec(name).column_names)
+    schema = source.table(name).schema()
+    return {c: str(t.copy(nullable=True)) for c, t in schema.items() if c not in declared}

@@ -24,6 +24,7 @@ from cxkit.store._backend import Backend, connect
 from cxkit.store._config import Config
 from cxkit.store._layout import Layout
 from cxkit.store._migrations import MigrationPlan, plan, upgrade
+from cxkit.store._source import custom_fields
 
 __all__ = ["Access", "Workspace", "migration_plan"]
 
@@ -227,9 +228,7 @@ class Workspace:
 
     def fields(self, name: str) -> dict[str, str]:
         """Return the custom fields of table ``name``: stored columns the schema lacks, typed."""
-        declared = set(table_spec(name).column_names)
-        schema = self._backend.table(name).schema()
-        return {c: str(t.copy(nullable=True)) for c, t in schema.items() if c not in declared}
+        return custom_fields(self, name)
 
     def add_fields(self, name: str, fields: Mapping[str, str]) -> None:
         """Add custom fields (name -> Ibis type) to canonical table ``name``."""

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from cxkit.errors import ConfigError
 from cxkit.ingest import ingest_records
-from cxkit.metrics import REGISTRY, compare, compute
+from cxkit.metrics import REGISTRY, compare, compute, slice_fields
 from cxkit.web._deps import AppState, require_scope, state_of
 from cxkit.web._models import (
     INGEST_TABLES,
@@ -127,8 +127,16 @@ class MetricInfo(BaseModel):
     tags=["metrics"],
     response_model=list[MetricInfo],
 )
-def list_metrics() -> list[MetricInfo]:
-    """Every metric of the registry, with the dimensions it can be sliced by."""
+def list_metrics(state: AppState) -> list[MetricInfo]:
+    """Every metric of the registry, with the dimensions it can be sliced by.
+
+    The dimensions include the workspace's custom fields (imported extra columns).
+    """
+    ws = state.workspace()
+
+    def fields(name: str) -> list[str]:
+        return list(state.cached(f"fields:{name}", lambda: slice_fields(ws, name)))
+
     return [
         MetricInfo(
             name=m.name,
@@ -136,7 +144,7 @@ def list_metrics() -> list[MetricInfo]:
             formula=m.formula,
             unit=m.unit,
             direction=m.direction,
-            dimensions=["period", *m.dimensions],
+            dimensions=["period", *m.dimensions, *fields(m.name)],
         )
         for m in REGISTRY.values()
     ]

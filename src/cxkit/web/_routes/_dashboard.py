@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from cxkit.metrics import PERIODS, REGISTRY
+from cxkit.metrics import PERIODS, REGISTRY, slice_fields
 from cxkit.store import Workspace
 from cxkit.web import _views
 from cxkit.web._deps import AppState, Viewer, render
@@ -31,15 +31,18 @@ def metrics_page(
     if metric not in REGISTRY:
         raise HTTPException(404, f"no metric {metric!r}")
     m = REGISTRY[metric]
-    by_ = by if by in m.dimensions else None
+    ws = state.workspace()
+    fields = state.cached(f"fields:{metric}", lambda: slice_fields(ws, metric))
+    by_ = by if by in m.dimensions or by in fields else None
     period_ = period if period in PERIODS else None
-    data = _views.metric_view(state.workspace(), metric, by_, period_)
+    data = _views.metric_view(ws, metric, by_, period_)
     return render(
         request,
         "metrics.html",
         user,
         metrics=REGISTRY,
         metric=m,
+        dimensions=[*m.dimensions, *fields],
         by=by_ or "",
         period=period_ or "",
         periods=PERIODS,
