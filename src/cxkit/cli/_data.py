@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+import click
 import typer
 from rich.table import Table
 
 from cxkit.cli._common import WorkspaceOpt, console, counts_table, err_console, progress
+
+if TYPE_CHECKING:
+    from cxkit.ingest import Mapping, Suggestion
+    from cxkit.store import Workspace
 
 __all__ = ["ingest", "init", "migrate", "quarantine", "schema", "tables"]
 
@@ -22,8 +27,18 @@ def init(path: Annotated[Path, typer.Argument(help="Folder to create.")] = Path(
 
 
 def ingest(
-    table: Annotated[str, typer.Argument(help="Canonical table, e.g. orders.")],
-    file: Annotated[Path, typer.Argument(help="CSV, Parquet or NDJSON file.")],
+    table: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[TABLE]",
+            help="Canonical table, e.g. orders; with --suggest it may be left out (detected).",
+            show_default=False,
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Argument(metavar="FILE", help="CSV, Parquet or NDJSON file.", show_default=False),
+    ] = None,
     workspace: WorkspaceOpt = Path("."),
     mapping: Annotated[
         str | None, typer.Option("--mapping", "-m", help="Mapping TOML file or shipped name.")
@@ -38,11 +53,44 @@ def ingest(
         bool | None, typer.Option("--header/--no-header", help="CSV has a header row.")
     ] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding (default: detected).")] = None,
+    suggest: Annotated[
+        bool,
+        typer.Option(
+            "--suggest",
+            help="Propose a mapping from the header and a sample of rows; print it as TOML.",
+        ),
+    ] = False,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="With --suggest: load FILE with that mapping now.")
+    ] = False,
+    suggest_out: Annotated[
+        Path | None,
+        typer.Option("--suggest-out", help="Write the suggested mapping here (implies --suggest)."),
+    ] = None,
 ) -> None:
-    """Load FILE into TABLE: valid rows are upserted, bad rows quarantined with the reason."""
+    """Load FILE into TABLE: valid rows are upserted, bad rows quarantined with the reason.
+
+    An unknown export: `cx ingest FILE --suggest` proposes the table and a mapping (column
+    matches, time formats, vocabulary values, custom fields) and prints it as TOML; add
+    --apply to load FILE with it at once, --suggest-out PATH to keep it for `--mapping PATH`;
+    name TABLE before FILE to choose the table yourself.
+    """
     from cxkit.ingest import ingest as run_ingest
     from cxkit.store import Workspace
 
+    suggest = suggest or suggest_out is not None
+    if file is None:
+        if table is None:
+            raise click.UsageError("Missing argument 'FILE'.")
+        table, file = None, Path(table)
+    if table is None and not suggest:
+        raise click.UsageError(
+            "name the table: cx ingest TABLE FILE (or let cx ingest FILE --suggest detect it)"
+        )
+    if apply and not suggest:
+        raise click.UsageError("--apply loads the suggested mapping: add --suggest")
+    if suggest and mapping:
+        raise click.UsageError("--suggest proposes the mapping: leave out --mapping")
     options: dict[str, Any] = {
         k: v
         for k, v in {
@@ -53,8 +101,17 @@ def ingest(
         }.items()
         if v is not None
     }
-    with Workspace(workspace) as ws, progress(f"ingest {file.name}") as update:
-        result = run_ingest(ws, table, file, mapping=mapping, options=options, progress=update)
+    with Workspace(workspace) as ws:
+        chosen: str | Mapping | None = mapping
+        if suggest:
+            suggestion = _suggest(ws, file, table, options, suggest_out, warn=not apply)
+            if not apply:
+                return
+            suggestion.check()  # a required column no header matches: refused, named
+            table, chosen = suggestion.table, suggestion.mapping()
+        assert table is not None
+        with progress(f"ingest {file.name}") as update:
+            result = run_ingest(ws, table, file, mapping=chosen, options=options, progress=update)
     for warning in result.warnings:
         err_console.print(f"[yellow]warning[/yellow]: {warning}")
     console.print(
@@ -65,6 +122,40 @@ def ingest(
     )
     if result.rows_quarantined:
         console.print(f"See why with: cx quarantine -w {workspace} --batch {result.batch_id}")
+
+
+def _suggest(
+    ws: Workspace,
+    file: Path,
+    table: str | None,
+    options: dict[str, Any],
+    out: Path | None,
+    *,
+    warn: bool,
+) -> Suggestion:
+    """Print (or write to ``out``) the mapping suggested for ``file`` and return it.
+
+    With ``warn``, required columns no header matches are named, with the closest headers.
+    """
+    from cxkit.ingest import suggest_mapping
+
+    with progress(f"suggest {file.name}"):
+        suggestion = suggest_mapping(ws, file, table, options=options)
+    text = suggestion.to_toml()
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        err_console.print(
+            f"mapping for {suggestion.table} written to {out}; load with: "
+            f"cx ingest {suggestion.table} {file} --mapping {out}",
+            highlight=False,
+            markup=False,
+        )
+    for problem in suggestion.problems() if warn else []:
+        err_console.print("[yellow]warning[/yellow]: ", end="")
+        err_console.print(problem, highlight=False, markup=False)
+    return suggestion
 
 
 def migrate(

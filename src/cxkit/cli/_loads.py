@@ -31,7 +31,8 @@ def import_files(
     Each file becomes one load per table (customers first); columns the importer does not
     map are kept as custom fields, usable as --by slices.
     """
-    from cxkit.importers import IMPORTERS, import_files as run_import
+    from cxkit.importers import IMPORTERS
+    from cxkit.importers import import_files as run_import
     from cxkit.store import Workspace
 
     if show or not source:
