@@ -59,7 +59,7 @@ def test_nps_by_a_customer_field_and_by_the_survey_s_own_field(ws) -> None:
 
 
 def test_an_unknown_slice_names_the_fields_there_are(ws) -> None:
-    with pytest.raises(ConfigError, match="expected one of: period.*plan, seats, which_hotel"):
+    with pytest.raises(ConfigError, match=r"expected one of: period.*plan, seats, which_hotel"):
         compute(ws, "nps", by=["hotel"])
 
 
