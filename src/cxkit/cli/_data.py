@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 from rich.table import Table
 
@@ -30,7 +29,7 @@ def ingest(
     table: Annotated[
         str | None,
         typer.Argument(
-            metavar="[TABLE]",
+            metavar="TABLE",
             help="Canonical table, e.g. orders; with --suggest it may be left out (detected).",
             show_default=False,
         ),
@@ -70,27 +69,33 @@ def ingest(
 ) -> None:
     """Load FILE into TABLE: valid rows are upserted, bad rows quarantined with the reason.
 
-    An unknown export: `cx ingest FILE --suggest` proposes the table and a mapping (column
-    matches, time formats, vocabulary values, custom fields) and prints it as TOML; add
-    --apply to load FILE with it at once, --suggest-out PATH to keep it for `--mapping PATH`;
-    name TABLE before FILE to choose the table yourself.
+    cx ingest TABLE FILE loads by column names (or --mapping). For an unknown export,
+    cx ingest FILE --suggest proposes the table and a mapping (column matches, time
+    formats, vocabulary values, custom fields) and prints it as TOML; --apply loads FILE
+    with it in the same command; --suggest-out PATH keeps it for --mapping PATH. Name the
+    table (cx ingest TABLE FILE --suggest) to choose it yourself.
     """
     from cxkit.ingest import ingest as run_ingest
     from cxkit.store import Workspace
 
     suggest = suggest or suggest_out is not None
+    # Typer cannot declare an optional argument before a required one: one argument given
+    # is FILE, and TABLE is detected.
     if file is None:
         if table is None:
-            raise click.UsageError("Missing argument 'FILE'.")
-        table, file = None, Path(table)
+            raise typer.BadParameter("missing: name the file to load", param_hint="FILE")
+        file, table = Path(table), None
     if table is None and not suggest:
-        raise click.UsageError(
-            "name the table: cx ingest TABLE FILE (or let cx ingest FILE --suggest detect it)"
+        raise typer.BadParameter(
+            "name the table (cx ingest TABLE FILE), or let cx ingest FILE --suggest detect it",
+            param_hint="TABLE",
         )
     if apply and not suggest:
-        raise click.UsageError("--apply loads the suggested mapping: add --suggest")
+        raise typer.BadParameter("loads the suggested mapping: add --suggest", param_hint="--apply")
     if suggest and mapping:
-        raise click.UsageError("--suggest proposes the mapping: leave out --mapping")
+        raise typer.BadParameter(
+            "--suggest proposes the mapping: leave one out", param_hint="--mapping"
+        )
     options: dict[str, Any] = {
         k: v
         for k, v in {
