@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from cxkit.journeys._cases import SegmentView, cases
-from cxkit.journeys._discovery import PATH_SEPARATOR, funnel, transitions, variants
+from cxkit.journeys._discovery import (
+    PATH_SEPARATOR,
+    funnel,
+    touchpoint_channels,
+    transitions,
+    variants,
+)
 from cxkit.journeys._figures import funnel_figure, journey_map_figure, sankey_figure, write_html
 from cxkit.journeys._painpoints import affected_customers, emotion_curve, pain_points
 from cxkit.journeys._report import journey_figures, write_journey_map
@@ -23,6 +29,7 @@ __all__ = [
     "pain_points",
     "ping_pong",
     "sankey_figure",
+    "touchpoint_channels",
     "transitions",
     "unnecessary_steps",
     "variants",

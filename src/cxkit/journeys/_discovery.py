@@ -11,7 +11,7 @@ from cxkit.errors import ConfigError
 from cxkit.schema import STAGES
 from cxkit.store import TableSource, custom_fields
 
-__all__ = ["PATH_SEPARATOR", "funnel", "transitions", "variants"]
+__all__ = ["PATH_SEPARATOR", "funnel", "touchpoint_channels", "transitions", "variants"]
 
 PATH_SEPARATOR = " > "
 
@@ -125,3 +125,22 @@ def funnel(source: TableSource, *, by: Sequence[str] = ()) -> ir.Table:
     out = out.mutate(drop_off=100.0 - out.from_previous)
     out = out.rename(channel="first_channel") if "first_channel" in dims else out
     return out.order_by([*(d if d != "first_channel" else "channel" for d in dims), "stage_order"])
+
+
+def touchpoint_channels(source: TableSource) -> ir.Table:
+    """Return each touchpoint once per channel its events occur on, with stage and owner.
+
+    A touchpoint can occur on several channels (a help page on web and app): the event's
+    channel counts, the touchpoint's own only where an event has none. A touchpoint without
+    events keeps its own channel, with ``events`` 0.
+    """
+    tp = source.table("touchpoints")
+    e = source.table("events").join(tp.select("touchpoint", tp_channel="channel"), "touchpoint")
+    e = e.mutate(channel=e.channel.fill_null(e.tp_channel))
+    seen = e.group_by(["touchpoint", "channel"]).aggregate(events=e.count())
+    unseen = tp.anti_join(seen, "touchpoint").select(
+        "touchpoint", "channel", events=ibis.literal(0, "int64")
+    )
+    both = seen.union(unseen)
+    out = tp.drop("channel").join(both, "touchpoint")
+    return out.order_by(["touchpoint", "channel"])

@@ -27,16 +27,19 @@ def journey_map_figure(
     Parameters
     ----------
     touchpoints
-        The touchpoints table (touchpoint, channel, stage, owner).
+        Touchpoint, channel, stage, owner: a touchpoint once per channel it occurs on
+        (`touchpoint_channels`), so a help page used on web and app shows in both lanes.
     emotion
         `emotion_curve` output: satisfaction (0-1) per stage and touchpoint.
     pains
         `pain_points` output; the first ``top_pains`` rows are marked.
     """
     tp = touchpoints.merge(pains[["touchpoint", "visitors", "rank", "evidence"]], how="left")
-    tp = tp.merge(emotion[["touchpoint", "satisfaction"]], how="left")
+    on = ["touchpoint", "channel"] if "channel" in emotion else ["touchpoint"]
+    tp = tp.merge(emotion[[*on, "satisfaction"]], how="left", on=on)
     tp["x"] = tp.stage.map({s: i for i, s in enumerate(STAGES)})
-    lanes = {c: i for i, c in enumerate(CHANNELS)}
+    tp["channel"] = tp.channel.fillna("unknown")  # no channel on the touchpoint nor its events
+    lanes = {c: i for i, c in enumerate((*CHANNELS, "unknown"))}
     tp["y"] = tp.channel.map(lanes)
     # Spread touchpoints that share a stage and lane so none hides another.
     tp["x"] = (

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxkit.journeys._cases import cases
-from cxkit.journeys._discovery import funnel, transitions
+from cxkit.journeys._discovery import funnel, touchpoint_channels, transitions
 from cxkit.journeys._figures import funnel_figure, journey_map_figure, sankey_figure, write_html
 from cxkit.journeys._painpoints import emotion_curve, pain_points
 from cxkit.store import TableSource
@@ -21,7 +21,7 @@ def journey_figures(source: TableSource, *, pains: pd.DataFrame | None = None) -
     pains = pain_points(source) if pains is None else pains
     return [
         journey_map_figure(
-            source.table("touchpoints").to_pandas(), emotion_curve(source).to_pandas(), pains
+            touchpoint_channels(source).to_pandas(), emotion_curve(source).to_pandas(), pains
         ),
         sankey_figure(transitions(cases(source)).to_pandas()),
         funnel_figure(funnel(source).to_pandas()),

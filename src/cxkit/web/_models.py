@@ -52,7 +52,7 @@ _TYPES: dict[str, Any] = {
 def record_model(spec: TableSpec) -> type[BaseModel]:
     """Build the Pydantic model of a record of ``spec``: its columns, types, required fields."""
     fields: dict[str, Any] = {}
-    for c in spec.columns:
+    for c in spec.source_columns:  # seq is set by cxkit, not sent
         kind = _TYPES[c.dtype]
         info = Field(description=c.description or None)
         fields[c.name] = (kind, info) if c.is_required else (kind | None, Field(None, **_doc(c)))
