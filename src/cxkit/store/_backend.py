@@ -72,6 +72,10 @@ class Backend(abc.ABC):
         """Return the number of rows of ``expr``."""
         return int(expr.count().execute())
 
+    def row_count(self, name: str) -> int:
+        """Return the number of rows of table ``name``."""
+        return self.execute_count(self.table(name))
+
     def insert(self, name: str, expr: ir.Table) -> None:
         """Append the rows of ``expr`` to table ``name``."""
         self.con.insert(name, expr)

@@ -131,7 +131,10 @@ class Workspace:
 
     def count(self, what: str | ir.Table) -> int:
         """Return the number of rows of table ``what``, or of an expression over the tables."""
-        return self._backend.execute_count(self.table(what) if isinstance(what, str) else what)
+        if isinstance(what, str):
+            self.table(what)  # checks the name, records the read
+            return self._backend.row_count(what)
+        return self._backend.execute_count(what)
 
     def counts(self) -> dict[str, int]:
         """Return the row count of every table."""
