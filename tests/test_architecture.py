@@ -24,6 +24,7 @@ LAYERS = {
     "metrics": 3,
     "present": 3,
     "customers": 4,
+    "importers": 4,
     "journeys": 4,
     "surveys": 4,
     "voice": 4,
