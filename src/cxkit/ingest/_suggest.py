@@ -97,10 +97,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "owner": ("team", "department", "responsible"),
 }  # fmt: skip
 
-#: Words an export puts before a column's name ("Ticket Channel", "case:channel").
-ENTITY_PREFIXES = ("customer", "client", "user", "order", "ticket", "case", "event",
-                   "response", "survey", "feedback", "review", "invoice", "product", "item",
-                   "lineitem")  # fmt: skip
+#: Words an export puts before a column's name, per table ("Ticket Channel", "case:channel"):
+#: only the table's own entity ("Order Date" is not when a customer was created).
+ENTITY_PREFIXES: dict[str, tuple[str, ...]] = {
+    "customers": ("customer", "client", "user", "contact", "account"),
+    "touchpoints": ("touchpoint",),
+    "events": ("event", "case", "hit"),
+    "orders": ("order", "invoice", "purchase", "transaction"),
+    "order_items": ("item", "lineitem", "line", "product", "order"),
+    "tickets": ("ticket", "case", "issue"),
+    "responses": ("response", "survey", "answer"),
+    "feedback": ("feedback", "review", "post", "mention"),
+}
 
 #: Sampled values -> a vocabulary's value, compared without case, spaces or punctuation.
 VALUE_ALIASES: dict[str, tuple[str, ...]] = {
@@ -141,7 +149,7 @@ TIME_FORMATS = (
 DERIVABLE = {("orders", "order_id"), ("events", "event_id"), ("tickets", "ticket_id"),
              ("responses", "response_id"), ("feedback", "feedback_id"),
              ("order_items", "line")}  # fmt: skip
-#: Words in a score column's name that tell the survey kind, when no column does.
+#: Starts of words in a score column's name that tell the survey kind, when no column does.
 KIND_WORDS = {"nps": ("nps", "recommend"), "csat": ("csat", "satisf"), "ces": ("ces", "effort")}
 #: A table's score: the sum of its columns' match qualities, less this per required column
 #: not found (a table the file cannot load into should lose to one it can).
@@ -156,13 +164,12 @@ def _norm(name: str) -> str:
 
 _SYNONYMS = {t: {_norm(s) for s in words} for t, words in SYNONYMS.items()}
 _ALIASES = {_norm(a): value for value, aliases in VALUE_ALIASES.items() for a in aliases}
-
-
+#: The quality of a match by a usual name (`SYNONYMS`).
 _SYNONYM = 0.8
 
 
-def _match(target: str, header: str) -> tuple[float, str] | None:
-    """Return how well ``header`` names ``target`` (0..1) and why, or None."""
+def _match(table: str, target: str, header: str) -> tuple[float, str] | None:
+    """Return how well ``header`` names column ``target`` of ``table`` (0..1) and why."""
     h, t, synonyms = _norm(header), _norm(target), _SYNONYMS.get(target, set())
     if header == target:
         return 1.0, "the same name"
@@ -172,7 +179,7 @@ def _match(target: str, header: str) -> tuple[float, str] | None:
         return 0.9, "the same name, spaces and punctuation aside"
     if h in synonyms:
         return _SYNONYM, "a usual name for it"
-    for prefix in ENTITY_PREFIXES:
+    for prefix in ENTITY_PREFIXES.get(table, ()):
         # "customer_id" is not an order's "id": a prefix before a bare id names another key.
         rest = h.removeprefix(prefix)
         if rest not in (h, "id") and (rest == t or rest in synonyms):
@@ -297,7 +304,12 @@ class Suggestion:
             lines += [f"# {g.target}: {n}" for n in g.notes]
             if g.rule is not None:
                 lines.append(f"{_key(g.target)} = {_toml(g.rule)}")
-        return "\n".join(lines) + "\n"
+        # A comment ends at a line break and takes no control characters (a path may hold
+        # them); values are written escaped.
+        return "\n".join(_CONTROL.sub(" ", ln) if ln.startswith("#") else ln for ln in lines) + "\n"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def _toml(value: Any) -> str:
@@ -452,7 +464,7 @@ def _guess_columns(spec: TableSpec, header: list[str], stem: str) -> list[Column
             (m[0], i, j, m[1])
             for i, c in enumerate(targets)
             for j, h in enumerate(header)
-            if (m := _cached_match(c.name, h))
+            if (m := _cached_match(spec.name, c.name, h))
         ),
         key=lambda p: (-p[0], p[1], p[2]),
     )
@@ -478,18 +490,19 @@ def _guess_columns(spec: TableSpec, header: list[str], stem: str) -> list[Column
                 "no header holds it: each row gets its own, from "
                 + ("its row number" if c.name == "line" else "the file name and its row number")
             )
+    _kind_from_score(list(guesses.values()))
     return list(guesses.values())
 
 
-_MATCHES: dict[tuple[str, str], tuple[float, str] | None] = {}
+_MATCHES: dict[tuple[str, str, str], tuple[float, str] | None] = {}
 
 
-def _cached_match(target: str, header: str) -> tuple[float, str] | None:
-    key = (target, header)
+def _cached_match(table: str, target: str, header: str) -> tuple[float, str] | None:
+    key = (table, target, header)
     if key not in _MATCHES:
         if len(_MATCHES) > 100_000:
             _MATCHES.clear()
-        _MATCHES[key] = _match(target, header)
+        _MATCHES[key] = _match(table, target, header)
     return _MATCHES[key]
 
 
@@ -507,19 +520,19 @@ def _describe(
 ) -> list[str]:
     """Fill in formats, value maps and checks from the sample; return notes on the whole."""
     vocabularies = ws.vocabulary()
+    used = {g.source for g in guesses}
+    free = [h for h in header if h not in used] or header
     for g in guesses:
         c = spec.column(g.target)
-        if isinstance(g.rule, dict) and "template" in g.rule:
-            continue
         if g.source is None:
-            _missing(spec, g, header, vocabularies)
+            if g.rule is None:  # not a derived key or a constant either
+                _missing(spec, g, free, vocabularies)
         elif c.dtype == "timestamp":
             _time_format(ws, g, sample, c)
         elif c.vocabulary:
             _vocabulary(g, sample, vocabularies[c.vocabulary])
         elif c.dtype != "string":
             _conversions(g, sample, c)
-    _kind_from_score(guesses)
     return _key_repeats(ws, spec, guesses, sample)
 
 
@@ -529,9 +542,9 @@ def _kind_from_score(guesses: list[ColumnGuess]) -> None:
     kind, score = by.get("kind"), by.get("score")
     if kind is None or score is None or kind.rule is not None or score.source is None:
         return
-    name = _norm(score.source)
-    for value, words in KIND_WORDS.items():
-        if any(w in name for w in words):
+    said = re.findall(r"[a-z]+", score.source.lower())
+    for value, starts in KIND_WORDS.items():
+        if any(word.startswith(start) for word in said for start in starts):
             kind.rule = {"value": value}
             kind.notes = [f"the score column is named {score.source!r}"]
             return
@@ -540,6 +553,7 @@ def _kind_from_score(guesses: list[ColumnGuess]) -> None:
 def _missing(
     spec: TableSpec, g: ColumnGuess, header: list[str], vocabularies: dict[str, tuple[str, ...]]
 ) -> None:
+    """Name the headers closest to a column no header matches (of those no rule takes)."""
     names = {_norm(g.target)} | _SYNONYMS.get(g.target, set())
     ranked = sorted(header, key=lambda h: -_closeness(_norm(h), names)[0])
     g.closest = ranked[:3]
