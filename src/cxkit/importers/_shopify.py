@@ -23,8 +23,10 @@ rows but the first. One file gives three parts:
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gzip
 import io
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -93,6 +95,11 @@ _NOT_ORDER_FIELDS = frozenset(
 #: Line-level columns besides those named ``Lineitem ...``.
 _LINE_COLUMNS = frozenset({"Vendor"})
 _PHONES = ("Phone", "Billing Phone", "Shipping Phone")
+#: Money columns kept as fields (``Total`` and ``Lineitem price`` are canonical columns).
+_MONEY = re.compile(
+    r"Subtotal|Shipping|Taxes|Discount Amount|Refunded Amount|Outstanding Balance|Duties"
+    r"|Tax \d+ Value|Lineitem compare at price|Lineitem discount"
+)
 #: Columns kept as custom fields of ``customers`` (where the file has them).
 _CUSTOMER_FIELDS = ("Billing City", "Billing Province")
 _CREATED_FORMAT = "%Y-%m-%d %H:%M:%S %z"
@@ -225,6 +232,8 @@ def _read(paths: Sequence[Path]) -> list[Part]:
                 f"...); the file has: {', '.join(header[:30])}",
                 file=str(path),
             )
+        if not records:
+            continue  # a header alone: nothing to load, and no values to type fields by
         lines = [(n, dict(zip(header, fields, strict=True))) for n, fields in records]
         parts += _parts(path, header, lines)
     return parts
@@ -267,16 +276,29 @@ def _parts(path: Path, header: list[str], lines: list[tuple[int, Row]]) -> list[
         *(c for c in _CUSTOMER_FIELDS if c in header),
     ]
     file = str(path)
+    order_columns = ["_customer_id", "_channel", "_status", *order_columns]
     return [
+        Part("orders", rows_table(order_columns, orders), file, _typed(_ORDERS, order_columns)),
         Part(
-            "orders",
-            rows_table(["_customer_id", "_channel", "_status", *order_columns], orders),
-            file,
-            _ORDERS,
+            "order_items", rows_table(item_columns, items), file, _typed(_ORDER_ITEMS, item_columns)
         ),
-        Part("order_items", rows_table(item_columns, items), file, _ORDER_ITEMS),
         Part("customers", rows_table(customer_columns, _customers(orders)), file, _CUSTOMERS),
     ]
+
+
+def _typed(mapping: Mapping, columns: list[str]) -> Mapping:
+    """Return ``mapping`` keeping every column its rules leave as a field, money as numbers.
+
+    Money columns are declared ``float64``: inferred from one export where every amount is
+    whole (``45.00``), they would be integers, and a later ``45.50`` would not fit.
+    """
+    used = set(mapping.columns.values())
+    fields = {
+        c: {"column": c, "type": "float64"} if _MONEY.fullmatch(c) else {}
+        for c in columns
+        if c not in used
+    }
+    return dataclasses.replace(mapping, fields=fields)
 
 
 def _merged(group: list[tuple[int, Row]], header: list[str]) -> Row:
