@@ -149,11 +149,6 @@ def test_shopify_bad_record_is_quarantined_with_its_reason(loaded: Loaded) -> No
     assert '"Name":"#1006"' in bad.raw.replace(": ", ":")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="store.custom_fields gives 'timestamp(6)'; ingest._validate._typed wants 'timestamp'",
-)
 def test_shopify_second_export_merges(ws: Workspace) -> None:
     import_files(ws, "shopify", [EXPORT])
     again = _by_table(import_files(ws, "shopify", [EXPORT]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from cxkit.schema import table_spec
@@ -27,4 +28,17 @@ def custom_fields(source: TableSource, name: str) -> dict[str, str]:
     """
     declared = set(table_spec(name).column_names)
     schema = source.table(name).schema()
-    return {c: str(t.copy(nullable=True)) for c, t in schema.items() if c not in declared}
+    return {c: _kind(t) for c, t in schema.items() if c not in declared}
+
+
+def _kind(dtype: dt.DataType) -> str:
+    """Name a stored column's type as the schema does (``timestamp``, not ``timestamp(6)``)."""
+    if dtype.is_timestamp():
+        return "timestamp"
+    if dtype.is_integer():
+        return "int64"
+    if dtype.is_floating():
+        return "float64"
+    if dtype.is_boolean():
+        return "boolean"
+    return "string"
