@@ -19,6 +19,7 @@ TELCO = TELCO / "WA_Fn-UseC_-Telco-Customer-Churn.csv"
 SERVICES = ["customerID", "PhoneService", "InternetService", "StreamingTV", "Contract"]
 BILLING = ["customerID", "PaymentMethod", "MonthlyCharges", "TotalCharges", "Churn"]
 KEEP = Mapping(columns={"customer_id": "customerID"}, fields="rest")
+REST = Mapping(fields="rest")
 
 
 def _split(tmp_path: Path) -> tuple[Path, Path, pd.DataFrame]:
@@ -176,3 +177,28 @@ def test_times_with_an_offset_are_stored_as_the_utc_instant(tmp_path: Path) -> N
         "O3": "2024-01-05 10:00:00",
         "O4": "2024-01-05 10:00:00",
     }
+
+
+def test_a_field_widens_when_a_later_file_does_not_fit_its_type(tmp_path: Path) -> None:
+    a, b, c = (tmp_path / f"{n}.csv" for n in "abc")
+    a.write_text("customer_id,Seats,Renewal\nC1,3,2024-01-01\nC2,4,2024-02-01\n")
+    b.write_text("customer_id,Seats,Renewal\nC3,2.5,soon\n")
+    c.write_text("customer_id,Seats,Renewal\nC4,,\n")  # blank: says nothing about the type
+    with Workspace(tmp_path / "ws", create=True) as ws:
+        assert ingest(ws, "customers", a, mapping=REST).new_fields == {
+            "seats": "int64",
+            "renewal": "timestamp",
+        }
+        second = ingest(ws, "customers", b, mapping=REST)
+        assert (second.rows_stored, second.rows_quarantined) == (1, 0)  # nothing refused
+        assert ws.fields("customers") == {"seats": "float64", "renewal": "string"}
+        ingest(ws, "customers", c, mapping=REST)
+        assert ws.fields("customers") == {"seats": "float64", "renewal": "string"}
+        got = ws.to_pandas("customers").set_index("customer_id")
+    assert got.seats.to_dict() == {
+        "C1": 3.0,
+        "C2": 4.0,
+        "C3": 2.5,
+        "C4": pytest.approx(float("nan"), nan_ok=True),
+    }
+    assert got.renewal.loc["C1"] == "2024-01-01 00:00:00" and got.renewal.loc["C3"] == "soon"

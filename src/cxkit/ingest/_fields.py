@@ -15,11 +15,14 @@ from cxkit.ingest._mapping import FIELD_TYPES
 from cxkit.ingest._validate import _blank_to_null, _typed
 from cxkit.schema import Column
 
-__all__ = ["infer_types"]
+__all__ = ["infer_types", "wider"]
 
 
-def infer_types(mapped: ir.Table, names: Sequence[str]) -> dict[str, str]:
-    """Return the type of each custom field ``names`` of ``mapped`` (text columns), in one query."""
+def infer_types(mapped: ir.Table, names: Sequence[str], empty: str = "string") -> dict[str, str]:
+    """Return the type of each custom field ``names`` of ``mapped`` (text columns), in one query.
+
+    A field without any value gets ``empty``.
+    """
     if not names:
         return {}
     measures: dict[str, ir.Value] = {}
@@ -35,8 +38,24 @@ def infer_types(mapped: ir.Table, names: Sequence[str]) -> dict[str, str]:
     for i, name in enumerate(names):
         kinds = [k for j, k in enumerate(FIELD_TYPES[:-1]) if not row[f"f{i}_{j}"]]
         if not row[f"n{i}"]:
-            kinds = []  # no value at all: nothing to go by
-        elif row[f"z{i}"]:
+            out[name] = empty  # no value at all: nothing to go by
+            continue
+        if row[f"z{i}"]:
             kinds = [k for k in kinds if k not in ("int64", "float64")]
         out[name] = kinds[0] if kinds else "string"
     return out
+
+
+def wider(stored: str, seen: str) -> str:
+    """Return the type that holds both a field's stored values and a new load's.
+
+    Examples
+    --------
+    >>> wider("int64", "float64"), wider("float64", "int64"), wider("boolean", "int64")
+    ('float64', 'float64', 'string')
+    """
+    if stored == seen:
+        return stored
+    if {stored, seen} <= {"int64", "float64"}:
+        return "float64"
+    return "string"

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from cxkit.errors import UnreadableFile
-from cxkit.ingest._fields import infer_types
+from cxkit.ingest._fields import infer_types, wider
 from cxkit.ingest._mapping import Mapping
 from cxkit.ingest._readers import SourceFile, prepare, shorten
 from cxkit.ingest._validate import validate
@@ -88,6 +88,7 @@ class Load:
     #: Target column -> the source column (or rule) it came from, for the load log.
     columns: dict[str, str] = field(default_factory=dict)
     new_fields: dict[str, str] = field(default_factory=dict)
+    widened: dict[str, str] = field(default_factory=dict)
     rows_inserted: int = 0
     rows_updated: int = 0
     seq_base: int = 0
@@ -149,9 +150,16 @@ def map_and_validate(load: Load) -> None:
     fields = load.mapping.custom_fields(load.staged, spec)
     stored = ws.fields(spec.name)
     declared = {n: kind for n, (_, kind) in fields.items() if n not in stored and kind}
-    guessed = infer_types(mapped, [n for n in fields if n not in stored and n not in declared])
-    load.new_fields = declared | guessed
-    types = {n: stored.get(n) or load.new_fields[n] for n in fields}
+    guessed = infer_types(mapped, [n for n in fields if n not in declared], empty="")
+    load.new_fields = declared | {n: t or "string" for n, t in guessed.items() if n not in stored}
+    # A stored field whose new values do not fit its type is widened (3 -> 2.5 -> "n/a"):
+    # refusing them would lose them, and every stored value converts to the wider type.
+    load.widened = {
+        n: wider(stored[n], t)
+        for n, t in guessed.items()
+        if n in stored and t and wider(stored[n], t) != stored[n]
+    }
+    types = {n: load.widened.get(n) or stored.get(n) or load.new_fields[n] for n in fields}
     extra = tuple(Column(n, t) for n, t in types.items())
     load.target = dataclasses.replace(spec, columns=spec.source_columns + extra)
     formats = load.mapping.timestamp_formats()
@@ -215,9 +223,11 @@ def quarantine(load: Load) -> None:
 
 
 def add_fields(load: Load) -> None:
-    """Add the custom fields this load brings as typed columns of the table."""
+    """Add the custom fields this load brings as typed columns; widen those it must."""
     if load.new_fields:
         load.workspace.add_fields(load.spec.name, load.new_fields)
+    if load.widened:
+        load.workspace.widen_fields(load.spec.name, load.widened)
 
 
 def upsert(load: Load) -> None:

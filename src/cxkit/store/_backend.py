@@ -64,6 +64,16 @@ class Backend(abc.ABC):
             table, field = (sge.to_identifier(n, quoted=True).sql(dialect) for n in (name, column))
             self.con.raw_sql(f"ALTER TABLE {table} ADD COLUMN {field} {sql_type}")
 
+    def retype_columns(self, name: str, columns: Mapping[str, Any]) -> None:
+        """Change the type of ``columns`` (name -> Ibis type) of table ``name``, values cast."""
+        import sqlglot.expressions as sge
+
+        mapper, dialect = self.con.compiler.type_mapper, self.con.compiler.dialect
+        for column, dtype in columns.items():
+            sql_type = mapper.from_ibis(ibis.dtype(dtype)).sql(dialect)
+            table, field = (sge.to_identifier(n, quoted=True).sql(dialect) for n in (name, column))
+            self.con.raw_sql(f"ALTER TABLE {table} ALTER COLUMN {field} TYPE {sql_type}")
+
     def backup(self, dest: Path) -> Path:
         """Copy the whole database to ``dest`` (taken before a migration)."""
         raise ConfigError(f"the {self.scheme} backend cannot back up a workspace")

@@ -241,6 +241,17 @@ class Workspace:
         with self.transaction():
             self._backend.add_columns(name, fields)
 
+    def widen_fields(self, name: str, fields: Mapping[str, str]) -> None:
+        """Change custom fields of ``name`` to wider types (name -> Ibis type), values kept."""
+        declared = set(table_spec(name).column_names)
+        if declared & set(fields):
+            raise WorkspaceError(
+                f"{sorted(declared & set(fields))}: schema columns keep their type"
+            )
+        self._wrote(name)
+        with self.transaction():
+            self._backend.retype_columns(name, fields)
+
     def delete_matching(self, name: str, expr: ir.Table, keys: Sequence[str] = ()) -> None:
         """Delete rows of ``name`` whose key (or ``keys``) matches a row of ``expr``."""
         self._wrote(name)
