@@ -202,3 +202,18 @@ def test_a_field_widens_when_a_later_file_does_not_fit_its_type(tmp_path: Path) 
         "C4": pytest.approx(float("nan"), nan_ok=True),
     }
     assert got.renewal.loc["C1"] == "2024-01-01 00:00:00" and got.renewal.loc["C3"] == "soon"
+
+
+def test_a_custom_time_field_may_lie_outside_the_plausible_range(tmp_path: Path) -> None:
+    f = tmp_path / "t.csv"
+    # A due date next decade and a birth date before 1970 are the source's business.
+    f.write_text(
+        "ticket_id,created_at,Due,Born\nT1,2024-01-01,2036-01-01,1950-05-01\n"
+        "T2,1900-01-01,2024-01-02,1960-01-01\n"
+    )
+    with Workspace(tmp_path / "ws", create=True) as ws:
+        r = ingest(ws, "tickets", f, mapping=REST)
+        assert ws.fields("tickets") == {"due": "timestamp", "born": "timestamp"}
+        reasons = ws.to_pandas("quarantine").reason.tolist()
+    assert (r.rows_stored, r.rows_quarantined) == (1, 1)  # only T2: its created_at is 1900
+    assert reasons[0].startswith("created_at: '1900-01-01' is outside the plausible times")

@@ -160,7 +160,7 @@ def map_and_validate(load: Load) -> None:
         if n in stored and t and wider(stored[n], t) != stored[n]
     }
     types = {n: load.widened.get(n) or stored.get(n) or load.new_fields[n] for n in fields}
-    extra = tuple(Column(n, t) for n, t in types.items())
+    extra = tuple(Column(n, t, custom=True) for n, t in types.items())
     load.target = dataclasses.replace(spec, columns=spec.source_columns + extra)
     formats = load.mapping.timestamp_formats()
     checked = validate(mapped, load.target, ws.vocabulary(), formats, plausible=ws.config.ingest)

@@ -267,7 +267,7 @@ def _problems(
             )
         if c.dtype == "string" and not c.vocabulary:
             problems += [(c.name, bad, msg) for bad, msg in _text_problems(c, s)]
-        if c.dtype == "timestamp":
+        if c.dtype == "timestamp" and not c.custom:
             problems.append(
                 (
                     c.name,

@@ -47,6 +47,10 @@ class Column:
         ``json``); the DuckDB type stays text.
     managed
         Set by cxkit when rows are stored (``seq``), never read from a source.
+    custom
+        A custom field a load brought (not declared here): checked for its type only, as
+        its meaning is the source's (a due date may lie in the future, a birth date before
+        1970).
     description
         One line for docs and ``cx schema``.
     """
@@ -62,6 +66,7 @@ class Column:
     format: str | None = None
     description: str = ""
     managed: bool = False
+    custom: bool = False
 
     def __post_init__(self) -> None:
         if self.format is not None and (self.format not in TEXT_FORMATS or self.dtype != "string"):
