@@ -135,3 +135,34 @@ def test_refuses_to_clear_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
     (tmp_path / "precious.txt").write_text("keep me")
     with pytest.raises(WorkspaceError, match="not empty"):
         build_demo(tmp_path, customers=10)
+
+
+def test_two_tables_come_as_vendor_exports_through_cx_import(demo, tmp_path: Path) -> None:
+    """Tickets as Intercom conversations, answers as Delighted's CSV: `cx import` loads them."""
+    from typer.testing import CliRunner
+
+    from cxkit.cli import app
+
+    files = demo.path / "files"
+    first = json.loads((files / "intercom_conversations.ndjson").read_text().splitlines()[0])
+    assert first["type"] == "conversation" and "statistics" in first
+    header = (files / "delighted_responses.csv").read_text().splitlines()[0]
+    assert header.startswith("Response ID,Score,Comment,Response timestamp")
+    assert not (files / "tickets.csv").exists() and not (files / "responses.csv").exists()
+    runner = CliRunner()
+    fresh = tmp_path / "fresh"
+    assert runner.invoke(app, ["init", str(fresh)]).exit_code == 0
+    for source, name in (("intercom", "intercom_conversations.ndjson"),
+                         ("delighted", "delighted_responses.csv")):  # fmt: skip
+        r = runner.invoke(app, ["import", source, str(files / name), "-w", str(fresh)])
+        assert r.exit_code == 0, r.output
+    with Workspace(demo.path) as ws, Workspace(fresh) as again:
+        for table in ("tickets", "responses"):
+            key = "ticket_id" if table == "tickets" else "response_id"
+            ours = ws.to_pandas(table).drop(columns="seq").sort_values(key, ignore_index=True)
+            theirs = again.to_pandas(table).drop(columns="seq").sort_values(key, ignore_index=True)
+            assert ours.equals(theirs), table
+        assert (
+            ws.count("tickets") > 0
+            and ws.to_pandas("tickets").ticket_id.str.startswith("intercom-").all()
+        )

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cxkit.demo._analyse import DemoAnalysis, analyse_demo
+from cxkit.demo._exports import EXPORTS, VendorExports
 from cxkit.demo._feedback import feedback, responses
 from cxkit.demo._files import Writers, prepare_folder
 from cxkit.demo._simulate import Chunk, simulate_chunk
@@ -36,6 +37,7 @@ from cxkit.demo._world import (
     TP_CHANNEL,
     TP_NAMES,
 )
+from cxkit.importers import import_files
 from cxkit.ingest import ingest
 from cxkit.schema import CHANNELS
 from cxkit.store import Workspace
@@ -314,6 +316,7 @@ def build_demo(
     personas: dict[str, str] = {}
     hurt: list[str] = []
     writers = Writers(files)
+    vendor = VendorExports(files)
     n_chunks = -(-customers // CHUNK)
     steps = n_chunks + len(INGEST_ORDER)
     writers.write(
@@ -336,11 +339,15 @@ def build_demo(
             personas.update(zip(ids, names, strict=True))
             hurt.extend(ids[k] for k in np.flatnonzero(chunk.hurt))
             for name, table in tables.items():
-                writers.write(name, table)
+                if name in EXPORTS:
+                    vendor.write(name, table)
+                else:
+                    writers.write(name, table)
             if progress:
                 progress(f"simulated {offset + n:,} customers", i + 1, steps)
     finally:
         writers.close()
+        vendor.close()
     truth = {
         "seed": seed,
         "customers": customers,
@@ -365,10 +372,15 @@ def build_demo(
     read = stored = quarantined = 0
     with Workspace(folder, create=True) as ws:
         for j, table in enumerate(INGEST_ORDER):
-            result = ingest(ws, table, files / f"{table}.csv")
-            read += result.rows_read
-            stored += result.rows_stored
-            quarantined += result.rows_quarantined
+            if table in EXPORTS:  # a vendor's layout, through its importer (`cx import`)
+                source = vendor.path(table)
+                results = import_files(ws, EXPORTS[table][0], [source]) if source.exists() else []
+            else:
+                results = [ingest(ws, table, files / f"{table}.csv")]
+            for result in results:
+                read += result.rows_read
+                stored += result.rows_stored
+                quarantined += result.rows_quarantined
             if progress:
                 progress(f"ingested {table}", n_chunks + j + 1, steps)
         define_surveys(ws)
