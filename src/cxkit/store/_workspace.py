@@ -298,7 +298,7 @@ def migration_plan(path: str | Path) -> MigrationPlan:
     >>> folder = tempfile.mkdtemp()
     >>> Workspace(folder, create=True).close()
     >>> migration_plan(folder).describe()
-    ['format 2 is current: nothing to change']
+    ['format 3 is current: nothing to change']
     """
     folder = Path(path).resolve()
     layout = Layout(folder)
