@@ -7,6 +7,7 @@ The tree::
     ├── WorkspaceError                    a workspace that cannot be opened or written
     │   └── UnknownTable (KeyError)       a table name outside the canonical model
     ├── ModelError (ValueError)            data a model cannot learn from, or a failed fit
+    ├── MissingInput (LookupError)         an input table or column a result needs is empty
     ├── SurveyError (ValueError)           a bad survey definition, answer or invitation token
     ├── AuthError                          a bad login, password, role or API key
     └── IngestError                       a file that cannot be ingested at all
@@ -28,6 +29,7 @@ __all__ = [
     "IngestError",
     "MappingError",
     "MissingColumn",
+    "MissingInput",
     "ModelError",
     "SurveyError",
     "UnknownTable",
@@ -84,6 +86,20 @@ class MappingError(IngestError, ValueError):
 
 class ModelError(CxError, ValueError):
     """Data a model cannot be fitted on, or a fit that failed to converge."""
+
+
+class MissingInput(CxError, LookupError):
+    """An input a result needs is empty or absent: a table, or a column of one.
+
+    Raised instead of answering with an empty table or a figure that only looks computed
+    (a funnel without stages, a 100% drop-off without orders). The message names the table
+    and the command that loads it; ``.table`` and ``.column`` say the same for callers.
+    """
+
+    def __init__(self, message: str, *, table: str, column: str | None = None) -> None:
+        self.table = table
+        self.column = column
+        super().__init__(message)
 
 
 class SurveyError(CxError, ValueError):

@@ -1,4 +1,9 @@
-"""``cx journeys``: the journey map, funnel, path variants and pain points."""
+"""``cx journeys``: the journey map, funnel, path variants and pain points.
+
+Each command first checks the workspace for what it reads (`cxkit.present.NEEDS`): without
+events, or without touchpoints' stages where the result is built on them, it says which
+table to load and exits 2; where a result is only partial it warns and goes on.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from cxkit.cli._common import FormatOpt, OutputOpt, WorkspaceOpt, console, emit
+from cxkit.cli._needs import check, said
 
 __all__ = ["journeys_app"]
 
@@ -33,7 +39,8 @@ def journeys_map(
     from cxkit.journeys import write_journey_map
     from cxkit.store import Workspace
 
-    with Workspace(workspace) as ws:
+    with said(), Workspace(workspace) as ws:
+        check(ws, "journey map")
         path = write_journey_map(
             _journey_source(ws, segment), output or ws.layout.output("journey_map.html")
         )
@@ -54,7 +61,8 @@ def journeys_funnel(
     from cxkit.journeys import funnel
     from cxkit.store import Workspace
 
-    with Workspace(workspace) as ws:
+    with said(), Workspace(workspace) as ws:
+        check(ws, "funnel")
         frame = funnel(_journey_source(ws, segment), by=by or []).to_pandas()
     emit(frame, fmt, output, title="Stage funnel")
 
@@ -74,7 +82,8 @@ def journeys_paths(
     from cxkit.journeys import cases, variants
     from cxkit.store import Workspace
 
-    with Workspace(workspace) as ws:
+    with said(), Workspace(workspace) as ws:
+        check(ws, "paths")
         src = _journey_source(ws, segment)
         j = cases(src, by="session" if session else "customer")
         frame = variants(src, j, top=top).to_pandas()
@@ -93,7 +102,8 @@ def journeys_painpoints(
     from cxkit.journeys import pain_points
     from cxkit.store import Workspace
 
-    with Workspace(workspace) as ws:
+    with said(), Workspace(workspace) as ws:
+        check(ws, "pain points")
         frame = pain_points(_journey_source(ws, segment)).head(top)
     cols = ["rank", "touchpoint", "visitors", "revenue_at_risk", "evidence"]
     emit(frame if fmt != "table" else frame[cols], fmt, output, title="Pain points")

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from cxkit.cli._common import FormatOpt, OutputOpt, WorkspaceOpt, console, emit
+from cxkit.cli._needs import check, said
 
 __all__ = ["metrics_app"]
 
@@ -42,9 +43,14 @@ def metrics_show(
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
 ) -> None:
-    """Show metric NAME, optionally by dimensions and period."""
+    """Show metric NAME, optionally by dimensions and period.
+
+    A metric whose table is empty (FRT without tickets, CLV without orders) says which
+    table to load and exits 2 rather than showing an empty value.
+    """
     from cxkit.errors import ConfigError
-    from cxkit.metrics import compare, compute
+    from cxkit.metrics import compare, compute, get_metric
+    from cxkit.present import NEEDS
     from cxkit.store import Workspace
 
     filters: dict[str, list[str]] = {}
@@ -53,7 +59,10 @@ def metrics_show(
         if not sep:
             raise ConfigError(f"--filter {item!r}: expected COLUMN=VALUE")
         filters.setdefault(column, []).append(value)
-    with Workspace(workspace) as ws:
+    get_metric(name)  # an unknown name is told as such, before any table is looked at
+    with said(), Workspace(workspace) as ws:
+        if f"metric {name}" in NEEDS:
+            check(ws, f"metric {name}")
         if change:
             expr = compare(
                 ws, name, by=by or [], period=period or "month", filters=filters, min_n=min_n

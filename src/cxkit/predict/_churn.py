@@ -25,7 +25,13 @@ from sklearn.utils.validation import check_is_fitted
 from cxkit.errors import ModelError
 from cxkit.predict._threads import limited, plan
 
-__all__ = ["ChurnModel", "ChurnReport", "cross_validated_risk", "evaluate_churn"]
+__all__ = [
+    "ChurnModel",
+    "ChurnReport",
+    "cross_validated_risk",
+    "evaluate_churn",
+    "readable_reasons",
+]
 
 _EPS = 1e-6
 
@@ -186,28 +192,47 @@ class ChurnModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         maps a feature to the side that is risky (+1 high, -1 low): a contribution from the
         other side of the typical value is a quirk of the trees, not a reason to give.
         """
-        risk = risk or {}
-        frame = self._frame(X)
-        contrib = self.contributions(frame)
-        values = pd.DataFrame(X).reset_index(drop=True)
-        labels = labels or {}
-        out: list[list[str]] = []
-        cols = np.array(contrib.columns)
-        for i, row in enumerate(contrib.to_numpy()):
-            reasons: list[str] = []
-            for j in np.argsort(-row):
-                if row[j] <= 0.01 or len(reasons) == top:
-                    break
-                col = str(cols[j])
-                v: Any = values.at[i, col]
-                numeric = isinstance(v, int | float | np.number) and bool(np.isfinite(float(v)))
-                side = risk.get(col, 0)
-                if side and numeric and (float(v) - float(self.reference_[col])) * side <= 0:
-                    continue
-                template = labels.get(col)
-                reasons.append(template.format(v=v) if template and numeric else f"{col} = {v!s}")
-            out.append(reasons)
-        return out
+        contrib = self.contributions(self._frame(X))
+        return readable_reasons(
+            contrib, pd.DataFrame(X), self.reference_, top=top, labels=labels, risk=risk
+        )
+
+
+def readable_reasons(
+    contrib: pd.DataFrame,
+    values: pd.DataFrame,
+    reference: Mapping[str, Any],
+    *,
+    top: int = 3,
+    labels: Mapping[str, str] | None = None,
+    risk: Mapping[str, int] | None = None,
+) -> list[list[str]]:
+    """Return up to ``top`` sentences per row: its features with the largest contributions.
+
+    ``contrib`` holds each feature's contribution to each row's log-odds (rows as in
+    ``values``, the features as given), ``reference`` the typical value each contribution
+    was measured against; ``labels`` and ``risk`` are as in `ChurnModel.reasons`.
+    """
+    risk = risk or {}
+    labels = labels or {}
+    values = values.reset_index(drop=True)
+    out: list[list[str]] = []
+    cols = np.array(contrib.columns)
+    for i, row in enumerate(contrib.to_numpy()):
+        reasons: list[str] = []
+        for j in np.argsort(-row):
+            if row[j] <= 0.01 or len(reasons) == top:
+                break
+            col = str(cols[j])
+            v: Any = values.at[i, col]
+            numeric = isinstance(v, int | float | np.number) and bool(np.isfinite(float(v)))
+            side = risk.get(col, 0)
+            if side and numeric and (float(v) - float(reference[col])) * side <= 0:
+                continue
+            template = labels.get(col)
+            reasons.append(template.format(v=v) if template and numeric else f"{col} = {v!s}")
+        out.append(reasons)
+    return out
 
 
 @dataclass

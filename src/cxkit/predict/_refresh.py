@@ -16,6 +16,7 @@ from cxkit.predict._recommend import ItemRecommender, purchases
 from cxkit.predict._risk import ChurnResult, predict_churn
 from cxkit.predict._segments import Segmenter, behaviour, rfm_scores
 from cxkit.predict._value import ClvResult, predict_clv
+from cxkit.present import require
 from cxkit.store import TableSource, Workspace
 
 __all__ = ["PredictReport", "detractors", "refresh"]
@@ -56,7 +57,11 @@ def refresh(
     """Fit CLV, churn, segments and recommendations; store scores, personas and outreach.
 
     ``progress(step, done, total)`` is called as each step starts (the CLI draws a bar).
+    Without orders nothing can be fitted: `MissingInput` says so; without order lines the
+    recommendations stay empty (logged; the CLI says it as a warning).
     """
+    for partial in require(ws, "predictions"):
+        log.info(partial.message())
 
     def step(name: str, done: int) -> None:
         log.info(name)

@@ -13,6 +13,7 @@ from cxkit.errors import ModelError
 from cxkit.predict._churn import ChurnModel, ChurnReport, cross_validated_risk, evaluate_churn
 from cxkit.predict._features import FEATURE_LABELS, FEATURE_RISK, customer_features, last_day
 from cxkit.predict._rfm import purchase_days
+from cxkit.present import require
 from cxkit.store import TableSource
 
 __all__ = ["ChurnResult", "churn_training_set", "predict_churn"]
@@ -67,8 +68,10 @@ def predict_churn(
     The model learns from features at ``now - horizon_days`` with what happened in the
     following ``horizon_days`` as the label, then scores features at ``now`` (the day after
     the last order). ``touchpoints`` defaults to the three worst pain points of the
-    journey analysis; visits to them become features.
+    journey analysis; visits to them become features. Without orders there is nothing to
+    learn from: `MissingInput` says so (and points to `predict_label_churn`).
     """
+    require(source, "churn")
     now = last_day(source)
     cutoff = now - dt.timedelta(days=horizon_days)
     if touchpoints is None:

@@ -11,6 +11,7 @@ import pandas as pd
 from cxkit.predict._clv import BGNBD, GammaGamma, customer_lifetime_value
 from cxkit.predict._features import last_day
 from cxkit.predict._rfm import calibration_holdout, rfm_summary
+from cxkit.present import require
 from cxkit.store import TableSource
 
 __all__ = ["ClvResult", "holdout_check", "predict_clv"]
@@ -44,11 +45,12 @@ def predict_clv(
     >>> from cxkit.store import Workspace
     >>> import tempfile
     >>> with Workspace(tempfile.mkdtemp(), create=True) as ws:  # an empty one cannot be fitted
-    ...     predict_clv(ws)
+    ...     predict_clv(ws)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    cxkit.errors.ModelError: no repeat purchases to learn from; expected some frequency > 0
+    cxkit.errors.MissingInput: no CLV without orders: the orders table is empty; load it with ...
     """
+    require(source, "clv")
     summary = rfm_summary(source.table("orders"), end).to_pandas()
     bg = BGNBD(penalizer=penalizer).fit(summary.frequency, summary.recency, summary["T"])
     gg = GammaGamma(penalizer=penalizer).fit(summary.frequency, summary.monetary_value)
@@ -78,6 +80,7 @@ def holdout_check(
     group is ``max_frequency`` and more) and summary figures: total predicted and actual
     purchases, their ratio, mean absolute error per customer and the correlation.
     """
+    require(source, "clv")
     end = end or last_day(source) - dt.timedelta(days=1)
     data = calibration_holdout(source.table("orders"), calibration_end, end).to_pandas()
     bg = BGNBD().fit(data.frequency, data.recency, data["T"])
