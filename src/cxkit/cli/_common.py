@@ -109,6 +109,22 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def print_load(result: Any, workspace: Path) -> None:
+    """Print what one load did (`cx ingest`, `cx import`): rows, merges, new fields, where."""
+    for warning in result.warnings:
+        err_console.print(f"[yellow]warning[/yellow]: {warning}")
+    fields = f"; new fields: {', '.join(result.new_fields)}" if result.new_fields else ""
+    console.print(
+        f"{result.file} -> [bold]{result.table}[/bold]: {result.rows_read:,} read, "
+        f"[green]{result.rows_stored:,} stored[/green], "
+        f"[{'red' if result.rows_quarantined else 'green'}]{result.rows_quarantined:,} "
+        f"quarantined[/] in {result.seconds:.2f}s (load {result.batch_id}: "
+        f"{result.rows_inserted:,} new, {result.rows_updated:,} merged{fields})"
+    )
+    if result.rows_quarantined:
+        console.print(f"See why with: cx quarantine -w {workspace} --batch {result.batch_id}")
+
+
 def counts_table(counts: dict[str, int]) -> Table:
     """Return the table of workspace tables and their row counts."""
     out = Table("table", "rows", title="Workspace tables")

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from cxkit.cli._common import WorkspaceOpt, console, counts_table, err_console, progress
+from cxkit.cli._common import (
+    WorkspaceOpt,
+    console,
+    counts_table,
+    err_console,
+    print_load,
+    progress,
+)
 
 if TYPE_CHECKING:
     from cxkit.ingest import Mapping, Suggestion
@@ -117,16 +124,7 @@ def ingest(
         assert table is not None
         with progress(f"ingest {file.name}") as update:
             result = run_ingest(ws, table, file, mapping=chosen, options=options, progress=update)
-    for warning in result.warnings:
-        err_console.print(f"[yellow]warning[/yellow]: {warning}")
-    console.print(
-        f"{result.file} -> [bold]{result.table}[/bold]: {result.rows_read:,} read, "
-        f"[green]{result.rows_stored:,} stored[/green], "
-        f"[{'red' if result.rows_quarantined else 'green'}]{result.rows_quarantined:,} "
-        f"quarantined[/] in {result.seconds:.2f}s (batch {result.batch_id})"
-    )
-    if result.rows_quarantined:
-        console.print(f"See why with: cx quarantine -w {workspace} --batch {result.batch_id}")
+    print_load(result, workspace)
 
 
 def _suggest(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cxkit.cli._common import FormatOpt, OutputOpt, WorkspaceOpt, console, emit, err_console
+from cxkit.cli._common import FormatOpt, OutputOpt, WorkspaceOpt, console, emit, print_load
 
 __all__ = ["import_files", "loads_app"]
 
@@ -44,16 +44,7 @@ def import_files(
     with Workspace(workspace) as ws:
         results = run_import(ws, source, files)
     for r in results:
-        for warning in r.warnings:
-            err_console.print(f"[yellow]warning[/yellow]: {warning}")
-        fields = f"; new fields: {', '.join(r.new_fields)}" if r.new_fields else ""
-        console.print(
-            f"{r.file} -> [bold]{r.table}[/bold]: {r.rows_read:,} read, "
-            f"[green]{r.rows_stored:,} stored[/green] ({r.rows_inserted:,} new, "
-            f"{r.rows_updated:,} merged), "
-            f"[{'red' if r.rows_quarantined else 'green'}]{r.rows_quarantined:,} "
-            f"quarantined[/] (load {r.batch_id}){fields}"
-        )
+        print_load(r, workspace)
 
 
 @loads_app.callback()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from cxkit.errors import IngestError
@@ -38,15 +39,15 @@ def list_loads(ws: Workspace) -> ir.Table:
     return b.order_by([ibis.desc(b.seq_base), ibis.desc(b.ingested_at)])
 
 
-def _typed(value: ir.JSONValue, dtype: str) -> ir.Value:
+def _typed(value: ir.JSONValue, dtype: dt.DataType) -> ir.Value:
     """Read a JSON value of a before-image back as a column of type ``dtype``."""
-    if dtype.startswith("int"):
+    if dtype.is_integer():
         return value.int
-    if dtype.startswith("float"):
+    if dtype.is_floating():
         return value.float
-    if dtype == "boolean":
+    if dtype.is_boolean():
         return value.bool
-    if dtype.startswith("timestamp"):
+    if dtype.is_timestamp():
         return value.str.cast("timestamp")
     return value.str
 
@@ -89,12 +90,10 @@ def undo_load(ws: Workspace, batch_id: str) -> Undone:
     stored = ws.table(table)
     schema = stored.schema()
     keyed = mine.mutate(_k=mine.row_key.cast("json"))
-    keys = keyed.select(**{k: _typed(keyed._k[k], str(schema[k])) for k in spec.key})
+    keys = keyed.select(**{k: _typed(keyed._k[k], schema[k]) for k in spec.key})
     restored = mine.filter(mine.before.notnull())
     image = restored.mutate(_b=restored.before.cast("json"))
-    before = image.select(
-        **{c: _typed(image._b[c], str(t)).cast(t).name(c) for c, t in schema.items()}
-    )
+    before = image.select(**{c: _typed(image._b[c], t).cast(t).name(c) for c, t in schema.items()})
     n_restored = ws.count(restored)
     n_keys = ws.count(mine)
     q = ws.table("quarantine")
