@@ -52,7 +52,8 @@ def journeys_funnel(
     workspace: WorkspaceOpt = Path("."),
     segment: SegmentOpt = None,
     by: Annotated[
-        list[str] | None, typer.Option("--by", help="channel, segment or country.")
+        list[str] | None,
+        typer.Option("--by", help="channel, segment, country or a customer custom field."),
     ] = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
