@@ -56,23 +56,22 @@ class Backend(abc.ABC):
 
     def add_columns(self, name: str, columns: Mapping[str, Any]) -> None:
         """Add nullable ``columns`` (name -> Ibis type) to table ``name`` (custom fields)."""
-        import sqlglot.expressions as sge
-
-        mapper, dialect = self.con.compiler.type_mapper, self.con.compiler.dialect
-        for column, dtype in columns.items():
-            sql_type = mapper.from_ibis(ibis.dtype(dtype)).sql(dialect)
-            table, field = (sge.to_identifier(n, quoted=True).sql(dialect) for n in (name, column))
-            self.con.raw_sql(f"ALTER TABLE {table} ADD COLUMN {field} {sql_type}")
+        self._alter(name, columns, "ADD COLUMN {column} {type}")
 
     def retype_columns(self, name: str, columns: Mapping[str, Any]) -> None:
         """Change the type of ``columns`` (name -> Ibis type) of table ``name``, values cast."""
+        self._alter(name, columns, "ALTER COLUMN {column} TYPE {type}")
+
+    def _alter(self, name: str, columns: Mapping[str, Any], clause: str) -> None:
+        """Run ``ALTER TABLE name <clause>`` per column, names quoted, types in the dialect."""
         import sqlglot.expressions as sge
 
         mapper, dialect = self.con.compiler.type_mapper, self.con.compiler.dialect
+        table = sge.to_identifier(name, quoted=True).sql(dialect)
         for column, dtype in columns.items():
             sql_type = mapper.from_ibis(ibis.dtype(dtype)).sql(dialect)
-            table, field = (sge.to_identifier(n, quoted=True).sql(dialect) for n in (name, column))
-            self.con.raw_sql(f"ALTER TABLE {table} ALTER COLUMN {field} TYPE {sql_type}")
+            quoted = sge.to_identifier(column, quoted=True).sql(dialect)
+            self.con.raw_sql(f"ALTER TABLE {table} {clause.format(column=quoted, type=sql_type)}")
 
     def backup(self, dest: Path) -> Path:
         """Copy the whole database to ``dest`` (taken before a migration)."""
