@@ -191,9 +191,12 @@ def pain_points(source: TableSource, *, top_terms: int = 6) -> pd.DataFrame:
     value = o.group_by("customer_id").aggregate(revenue=o.amount.sum(), last_order=o.ts.max())
     visits = e.group_by(["touchpoint", "customer_id"]).aggregate(first=e.ts.min(), n=e.count())
     v = visits.left_join(value, "customer_id")
+    dropped = (v.last_order.isnull() | (v.last_order <= v.first)).cast("float64").mean() * 100
+    # Without any order, "no order after" would read 100% everywhere: unknown, not a fact.
+    any_order = o.count() > 0
     per_tp = v.group_by("touchpoint").aggregate(
         visitors=v.count(),
-        drop_off=(v.last_order.isnull() | (v.last_order <= v.first)).cast("float64").mean() * 100,
+        drop_off=ibis.ifelse(any_order.as_scalar(), dropped, ibis.null("float64")),
         repeat_pct=(v.n > 1).cast("float64").mean() * 100,
     )
     r = _scored(source).filter(lambda t: t.touchpoint.notnull())
@@ -258,7 +261,8 @@ def _evidence(row: object, texts: list[str], top_terms: int) -> str:
     parts = []
     if pd.notna(getattr(row, "satisfaction", None)):
         parts.append(f"satisfaction {row.satisfaction:.2f}, {row.bad_pct:.0f}% bad scores")  # type: ignore[attr-defined]
-    parts.append(f"{row.drop_off:.0f}% no order after")  # type: ignore[attr-defined]
+    if pd.notna(getattr(row, "drop_off", None)):
+        parts.append(f"{row.drop_off:.0f}% no order after")  # type: ignore[attr-defined]
     if getattr(row, "affected", 0):
         parts.append(f"{int(row.affected):,} customers affected")  # type: ignore[attr-defined]
     if words:
