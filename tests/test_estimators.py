@@ -18,7 +18,14 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from cxkit.predict import BGNBD, ChurnModel, GammaGamma, ItemRecommender, Segmenter
+from cxkit.predict import (
+    BGNBD,
+    ChurnModel,
+    GammaGamma,
+    ItemRecommender,
+    LabelChurnModel,
+    Segmenter,
+)
 from cxkit.voice import SentimentModel, ThemeModel
 
 rng = np.random.default_rng(0)
@@ -56,6 +63,11 @@ CASES: list[tuple[Callable[[], Any], Callable[[Any], Any], Callable[[Any], Any]]
     ),
     (
         lambda: ChurnModel(min_samples_leaf=5, cv=3),
+        lambda m: m.fit(_X, _y),
+        lambda m: m.predict_proba(_X),
+    ),
+    (
+        lambda: LabelChurnModel(min_samples_leaf=5, min_frequency=1, cv=3),
         lambda m: m.fit(_X, _y),
         lambda m: m.predict_proba(_X),
     ),
