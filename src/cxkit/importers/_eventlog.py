@@ -26,9 +26,6 @@ time: ``time:timestamp``, ``timestamp``, ``complete timestamp``, ``start_time``.
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import json
 import re
 from collections import Counter
@@ -37,16 +34,13 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-import pyarrow as pa
-
 from cxkit.errors import UnreadableFile
 from cxkit.importers._base import Importer, Part, register
+from cxkit.importers._files import BinaryFile, csv_records, open_bytes, read_text
+from cxkit.importers._rows import Numbered, Record, kept_fields, rows_table
 from cxkit.ingest import Mapping
 
 __all__: list[str] = []
-
-Record = dict[str, str | None]
-BinaryFile = gzip.GzipFile | io.BufferedReader
 
 #: XES attribute elements and the custom-field type each gives.
 _XES_TYPES = {
@@ -149,14 +143,14 @@ def _xes_events(path: Path, fh: BinaryFile, types: dict[str, set[str]]) -> Itera
         ) from None
 
 
-#: What a reader returns: the records, the custom-field types it knows (the others are
-#: inferred), and its case, activity and time columns.
-Log = tuple[list[Record], dict[str, str], tuple[str, str, str]]
+#: What a reader returns: the records, each numbered in the file, the custom-field types
+#: it knows (the others are inferred), and its case, activity and time columns.
+Log = tuple[Numbered, dict[str, str], tuple[str, str, str]]
 
 
 def _read_xes(path: Path, fh: BinaryFile) -> Log:
     types: dict[str, set[str]] = {}
-    records = list(_xes_events(path, fh, types))
+    records = list(enumerate(_xes_events(path, fh, types), 1))
     # A key typed differently in two events (int here, string there) is kept as text.
     kinds = {k: v.pop() if len(v) == 1 else "string" for k, v in types.items()}
     return records, kinds, ("case:concept:name", "concept:name", "time:timestamp")
@@ -170,9 +164,7 @@ def _find(header: Sequence[str], names: Sequence[str]) -> str | None:
 
 def _read_csv(path: Path, text: str) -> Log:
     first = text.split("\n", 1)[0]
-    delimiter = max(_DELIMITERS, key=first.count)
-    rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r]
-    header = [h.strip() or f"column{i}" for i, h in enumerate(rows[0], 1)]
+    header, rows = csv_records(text, path, delimiter=max(_DELIMITERS, key=first.count))
     found = {n: _find(header, names) for n, names in (("case", _CASE), ("activity", _ACTIVITY))}
     found["time"] = _find(header, _TIME)
     missing = [n for n, c in found.items() if c is None]
@@ -183,70 +175,30 @@ def _read_csv(path: Path, text: str) -> Log:
             "concept:name or activity, time:timestamp or timestamp)",
             file=str(path),
         )
-    records: list[Record] = []
-    for number, values in enumerate(rows[1:], 1):
-        if len(values) > len(header):
-            raise UnreadableFile(
-                f"{path}: row {number} has {len(values)} fields, the header {len(header)}; "
-                "a quote may be missing",
-                file=str(path),
-            )
-        records.append(dict(zip(header, values, strict=False)))
+    records: Numbered = [(n, dict(row)) for n, row in rows]
     case, activity, time = (str(found[n]) for n in ("case", "activity", "time"))
     return records, {}, (case, activity, time)
 
 
-def _open(path: Path) -> BinaryFile:
-    """Open a file for reading as bytes, unpacking it when it is gzip'd."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(2)
-        return gzip.open(path, "rb") if head == b"\x1f\x8b" else open(path, "rb")
-    except OSError as exc:
-        raise UnreadableFile(
-            f"{path}: cannot read the file ({exc.strerror})", file=str(path)
-        ) from None
-
-
 def _read_file(path: Path) -> Part:
-    with _open(path) as fh:
-        try:
-            head = fh.peek(64)
-            xml = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
-            if xml:
-                records, types, (case, activity, time) = _read_xes(path, fh)
-            else:
-                text = fh.read().decode("utf-8-sig")
-                if not text.strip():
-                    raise UnreadableFile(f"{path}: the file is empty", file=str(path))
-                records, types, (case, activity, time) = _read_csv(path, text)
-        except UnicodeDecodeError as exc:
-            raise UnreadableFile(
-                f"{path}: not UTF-8 text (byte {exc.start:,}: {exc.reason}); save it as UTF-8",
-                file=str(path),
-            ) from None
-        except (OSError, EOFError) as exc:
-            raise UnreadableFile(f"{path}: cannot read the file ({exc})", file=str(path)) from None
+    with open_bytes(path) as fh:
+        xml = fh.peek(64).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
+        if xml:
+            records, types, (case, activity, time) = _read_xes(path, fh)
+    if not xml:
+        records, types, (case, activity, time) = _read_csv(path, read_text(path))
     seen: Counter[str] = Counter()
-    for record in records:
+    for _, record in records:
         key = (record.get(case) or "").strip()
         seen[key] += 1
         record["event_id"] = f"{key}#{seen[key]}" if key else None
-    used = ("event_id", case, activity, time)
-    names = dict.fromkeys(used)
-    for record in records:
-        names.update(dict.fromkeys(record))
-    columns = {n: pa.array([r.get(n) for r in records], pa.string()) for n in names}
-    rows = pa.table({**columns, "_row": pa.array(range(1, len(records) + 1), pa.int64())})
-    fields = {
-        n: {"column": n, "type": types[n]} if n in types else {"column": n}
-        for n in names
-        # A column named as a canonical column without a rule (channel, session_id) fills it.
-        if n not in used and n.strip().lower() not in _BY_NAME
-    }
+    rows = rows_table(records, ("event_id", case, activity, time), first=True)
+    # A column named as a canonical column without a rule (channel, session_id) fills it.
+    by_name = [n for n in rows.column_names if n.strip().lower() in _BY_NAME]
+    used = {"event_id", case, activity, time, *by_name}
     mapping = Mapping(
         columns={"customer_id": case, "touchpoint": activity, "ts": time},
-        fields=fields,
+        fields=kept_fields(rows, used, types),
         name="eventlog-events",
         text=f"cxkit importer: process event log ({'XES' if xml else 'CSV'}), v1",
     )

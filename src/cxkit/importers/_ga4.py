@@ -28,28 +28,25 @@ as a JSON object like ``properties``.
 
 from __future__ import annotations
 
-import gzip
-import itertools
 import json
 import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cxkit.errors import UnreadableFile
 from cxkit.importers._base import Importer, Part, register
+from cxkit.importers._files import decode, json_records, read_bytes
+from cxkit.importers._rows import Numbered, Record, flatten, kept_fields, rows_table
+from cxkit.importers._times import micros_to_iso
 from cxkit.ingest import Mapping
 
 __all__: list[str] = []
 
-Record = dict[str, str | None]
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _PARQUET_BATCH = 10_000
 #: Fields left out: ``items`` (a view_item_list holds dozens of products; purchases belong in
 #: orders, which ``ecommerce.transaction_id`` joins), upload bookkeeping, device advertising
@@ -85,27 +82,6 @@ _MAPPING = {
 }
 
 
-def micros_to_iso(value: Any) -> str | None:
-    """Return microseconds since the epoch as ISO UTC text, exact; other text unchanged.
-
-    Examples
-    --------
-    >>> micros_to_iso("1704448800123456")
-    '2024-01-05T10:00:00.123456Z'
-    >>> micros_to_iso(0), micros_to_iso("soon"), micros_to_iso(None)
-    ('1970-01-01T00:00:00.000000Z', 'soon', None)
-    """
-    if value is None:
-        return None
-    text = str(value).strip()
-    try:
-        # timedelta is integer arithmetic: no float rounding of the microseconds.
-        when = _EPOCH + timedelta(microseconds=int(text))
-    except (ValueError, OverflowError):
-        return text
-    return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def _value(value: Any) -> Any:
     """Return the value a GA4 ``{string_value, int_value, ...}`` record holds, or None."""
     if not isinstance(value, dict):
@@ -139,21 +115,6 @@ def _params(params: Any) -> dict[str, Any]:
     }
 
 
-def _flatten(value: dict[str, Any], prefix: str, out: Record) -> None:
-    for key, item in value.items():
-        name = f"{prefix}{key}"
-        if item is None or name in _DROP:
-            continue
-        if isinstance(item, dict):
-            _flatten(item, f"{name}.", out)
-        elif isinstance(item, list):
-            out[name] = json.dumps(item, ensure_ascii=False)
-        elif isinstance(item, bool):
-            out[name] = "true" if item else "false"
-        else:
-            out[name] = str(item)
-
-
 def _text(value: Any) -> str | None:
     text = None if value is None else str(value).strip()
     return text or None
@@ -182,63 +143,13 @@ def _event(event: dict[str, Any], seen: Counter[tuple[str, str, str]]) -> Record
         record["user_properties"] = json.dumps(props, ensure_ascii=False) if props else None
     if rest.get("user_first_touch_timestamp") is not None:
         rest["user_first_touch_timestamp"] = micros_to_iso(rest["user_first_touch_timestamp"])
-    _flatten(rest, "", record)
+    record.update(flatten(rest, drop=_DROP, nulls=False))
     return record
 
 
-def _head(path: Path, size: int) -> bytes:
-    """Return a file's first bytes (for its magic number)."""
+def _parquet_events(path: Path, data: bytes) -> Iterator[tuple[int, Any]]:
     try:
-        with open(path, "rb") as fh:
-            return fh.read(size)
-    except OSError as exc:
-        raise UnreadableFile(
-            f"{path}: cannot read the file ({exc.strerror})", file=str(path)
-        ) from None
-
-
-def _open_text(path: Path) -> IO[str]:
-    """Open a file as UTF-8 text, unpacking it when it is gzip'd."""
-    if _head(path, 2) == b"\x1f\x8b":
-        return gzip.open(path, "rt", encoding="utf-8-sig")
-    return open(path, encoding="utf-8-sig")
-
-
-def _json_events(path: Path) -> Iterator[tuple[int, Any]]:
-    """Yield (line number, event) from JSON lines, or (element number, event) from an array."""
-    with _open_text(path) as fh:
-        try:
-            head = fh.read(1)
-            while head.isspace():
-                head = fh.read(1)
-            if head == "[":
-                values = json.loads(head + fh.read())
-                yield from enumerate(values if isinstance(values, list) else [values], 1)
-                return
-            for number, line in enumerate(itertools.chain([head + fh.readline()], fh), 1):
-                if line.strip():
-                    yield number, _line(path, number, line)
-        except (OSError, EOFError, UnicodeDecodeError) as exc:
-            raise UnreadableFile(f"{path}: cannot read the file ({exc})", file=str(path)) from None
-        except json.JSONDecodeError as exc:
-            raise UnreadableFile(
-                f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})", file=str(path)
-            ) from None
-
-
-def _line(path: Path, number: int, line: str) -> Any:
-    try:
-        return json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise UnreadableFile(
-            f"{path}: record {number} is not valid JSON ({exc.msg}, column {exc.colno})",
-            file=str(path),
-        ) from None
-
-
-def _parquet_events(path: Path) -> Iterator[tuple[int, Any]]:
-    try:
-        batches = pq.ParquetFile(path).iter_batches(batch_size=_PARQUET_BATCH)
+        batches = pq.ParquetFile(pa.BufferReader(data)).iter_batches(batch_size=_PARQUET_BATCH)
         number = 0
         for batch in batches:
             for event in batch.to_pylist():
@@ -250,12 +161,18 @@ def _parquet_events(path: Path) -> Iterator[tuple[int, Any]]:
         ) from None
 
 
+def _events(path: Path) -> Iterator[tuple[int, Any]]:
+    """Yield (record number, event) from Parquet, or JSON lines or a JSON array (gzip'd or not)."""
+    data = read_bytes(path)
+    if data[:4] == b"PAR1":
+        return _parquet_events(path, data)
+    return iter(json_records(decode(data, path), path)[""])
+
+
 def _read_file(path: Path) -> Part:
-    events = _parquet_events(path) if _head(path, 4) == b"PAR1" else _json_events(path)
-    records: list[Record] = []
-    rows: list[int] = []
+    records: Numbered = []
     seen: Counter[tuple[str, str, str]] = Counter()
-    for number, event in events:
+    for number, event in _events(path):
         if (
             not isinstance(event, dict)
             or "event_name" not in event
@@ -267,16 +184,11 @@ def _read_file(path: Path) -> Part:
                 f"event_date, event_timestamp, event_name, event_params...; it has {has})",
                 file=str(path),
             )
-        records.append(_event(event, seen))
-        rows.append(number)
+        records.append((number, _event(event, seen)))
     if not records:
         raise UnreadableFile(f"{path}: the file holds no events", file=str(path))
-    names = dict.fromkeys(_USED)
-    for record in records:
-        names.update(dict.fromkeys(record))
-    data = {n: pa.array([r.get(n) for r in records], pa.string()) for n in names}
-    table = pa.table({**data, "_row": pa.array(rows, pa.int64())})
-    fields = {n: {"column": n, "type": _TYPES.get(n, "string")} for n in names if n not in _USED}
+    table = rows_table(records, _USED, first=True)
+    fields = kept_fields(table, _USED, _TYPES, default="string")
     mapping = Mapping(
         columns=_MAPPING,
         fields=fields,

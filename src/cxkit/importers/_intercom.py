@@ -27,20 +27,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from cxkit.errors import UnreadableFile
 from cxkit.importers._base import Importer, Part, register
-from cxkit.importers._zendesk import (
-    Records,
-    flatten,
-    json_records,
-    kept_fields,
-    read_text,
-    rows_table,
-)
+from cxkit.importers._files import Records, is_json, json_records, read_text
+from cxkit.importers._rows import flatten, kept_fields, rows_table
+from cxkit.importers._times import unix_to_iso
 from cxkit.ingest import Mapping
 
 __all__: list[str] = []
@@ -82,10 +76,8 @@ def _iso(value: Any) -> Any:
     """Return Unix seconds (a JSON number) as ISO UTC text; anything else as it is."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
-    try:
-        return datetime.fromtimestamp(value, UTC).isoformat().replace("+00:00", "Z")
-    except (OverflowError, OSError, ValueError):  # NaN, infinity, beyond year 9999
-        return value
+    iso = unix_to_iso(value)
+    return value if iso is None else iso  # NaN, infinity, beyond year 9999: as it is
 
 
 def _times(record: dict[str, Any]) -> dict[str, Any]:
@@ -115,13 +107,8 @@ def _row(record: dict[str, Any]) -> dict[str, str | None]:
     stats = record.get("statistics")
     ident = record.get("id")
     reopens = stats.get("count_reopens") if isinstance(stats, dict) else None
-    row = {
-        k: v
-        for k, v in flatten(_times(record)).items()
-        if not any(k == d or k.startswith(f"{d}.") for d in _DROP)
-    }
     return {
-        **row,
+        **flatten(_times(record), drop=_DROP),
         "ticket_id": f"intercom-{ident}" if ident not in (None, "") else None,
         "contact_id": str(contacts[0]["id"]) if contacts and contacts[0].get("id") else None,
         "contact_external_id": (contacts[0].get("external_id") or None) if contacts else None,
@@ -146,7 +133,7 @@ def _contacts(reopens: Any) -> str | None:
 def _records(path: Path) -> Records:
     """Return a file's conversations, numbered in it; `UnreadableFile` for anything else."""
     text = read_text(path)
-    if text.lstrip()[:1] not in ("{", "["):
+    if not is_json(text):
         raise UnreadableFile(
             f"{path}: not JSON; expected Intercom conversations as the Conversations API "
             "returns them (a conversation.list page, or NDJSON, one conversation a line)",
@@ -173,7 +160,7 @@ def read(paths: Sequence[Path]) -> list[Part]:
     for path in paths:
         # Every column a rule reads, "state" too: a conversation may lack statistics.
         table = rows_table([(n, _row(r)) for n, r in _records(path)], [*_USED, "state"])
-        fields = kept_fields(table, _USED, _AHEAD)
+        fields = kept_fields(table, _USED, dict.fromkeys(_AHEAD, "string"), filled=True)
         mapping = Mapping(_RULES, fields=fields, name="intercom-conversations", text=_TEXT)
         parts.append(Part("tickets", table, str(path), mapping))
     return parts

@@ -21,32 +21,26 @@ Layouts:
 
 from __future__ import annotations
 
-import codecs
-import csv
-import gzip
-import io
-import json
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
-
-import pyarrow as pa
 
 from cxkit.errors import UnreadableFile
 from cxkit.importers._base import Importer, Part, register
+from cxkit.importers._files import csv_records, is_json, parse_json, read_text
+from cxkit.importers._rows import Numbered, Record, as_text, flatten, kept_fields, rows_table
 from cxkit.ingest import Mapping
 
 __all__: list[str] = []
-
-Record = dict[str, str | None]
 
 #: Trustpilot fields left out: API links, a reviewer's e-mail (PII the customer id already
 #: links), and moderation internals no CX team slices by.
 _TRUSTPILOT_DROP = frozenset(
     ("consumer.email", "referralEmail", "findReviewer", "reportData", "businessUnitHistory")
 )
+#: Left out at any depth: the APIs' links to other resources.
+_LINKS = frozenset({"links"})
 #: The Business export's columns this importer names (matched case-insensitively).
 _TRUSTPILOT_CSV = (
     *("Review ID", "Review Created (UTC)", "Review Stars", "Review Title", "Review Content"),
@@ -110,127 +104,6 @@ _LAYOUTS: dict[str, tuple[str, dict[str, str], dict[str, str], str]] = {
 }
 
 
-# -- reading files -----------------------------------------------------------------------
-
-
-def _read_text(path: Path) -> str:
-    """Return a file's text: gzip unpacked, UTF-8 or UTF-16 (BOM or not) decoded."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFile(f"{path}: cannot read it ({exc.strerror})", file=str(path)) from None
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise UnreadableFile(
-                f"{path}: not a readable gzip file ({exc})", file=str(path)
-            ) from None
-    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        encoding = "utf-16"
-    elif data[1:2] == b"\x00" and data[:1] != b"\x00":
-        encoding = "utf-16-le"  # Play Console's files without their byte-order mark
-    else:
-        encoding = "utf-8-sig"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(
-            f"{path}: not {encoding} text (byte {exc.start:,}: {exc.reason}); "
-            "save the export as UTF-8 or UTF-16",
-            file=str(path),
-        ) from None
-    if not text.strip():
-        raise UnreadableFile(f"{path}: the file is empty", file=str(path))
-    return text
-
-
-def _read_json(path: Path, text: str) -> Any:
-    """Parse a JSON document, or JSON lines into a list (one value per line)."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as whole:
-        lines = text.splitlines()
-        if sum(1 for line in lines if line.strip()) < 2:
-            raise UnreadableFile(
-                f"{path}: not valid JSON (line {whole.lineno}, column {whole.colno}: {whole.msg})",
-                file=str(path),
-            ) from None
-    values = []
-    for number, line in enumerate(lines, 1):
-        if line.strip():
-            try:
-                values.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise UnreadableFile(
-                    f"{path}: line {number} is not valid JSON ({exc.msg}, column {exc.colno})",
-                    file=str(path),
-                ) from None
-    return values
-
-
-def _read_csv(path: Path, text: str) -> tuple[list[str], list[list[str]]]:
-    """Split CSV text into its header and data records (quoted fields may span lines)."""
-    records = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
-    header = [h.strip() for h in records[0]]
-    for number, record in enumerate(records[1:], 1):
-        if len(record) > len(header):
-            raise UnreadableFile(
-                f"{path}: row {number} has {len(record)} fields, the header {len(header)}; "
-                "a quote may be missing",
-                file=str(path),
-            )
-    return header, records[1:]
-
-
-def _flatten(
-    value: Any, prefix: str = "", out: Record | None = None, drop: frozenset[str] = frozenset()
-) -> Record:
-    """Flatten a JSON object into text: nested objects as dotted names, lists as JSON text.
-
-    Nulls are left out: the rows hold a column for every field some record has.
-    """
-    out = {} if out is None else out
-    for key, item in value.items():
-        name = f"{prefix}{key}"
-        if item is None or name in drop or key == "links":
-            continue  # a null object ("companyReply": null) would leave an empty column
-        if isinstance(item, dict):
-            _flatten(item, f"{name}.", out, drop)
-        else:
-            out[name] = _as_text(item)
-    return out
-
-
-def _as_text(value: Any) -> str | None:
-    """Return a JSON value as text: None stays None, lists and objects become JSON."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def _table(records: Sequence[Record], rows: Sequence[int], columns: Sequence[str] = ()) -> pa.Table:
-    """Build the rows of a part: every field as a text column (``columns`` first), and ``_row``."""
-    names = dict.fromkeys(columns)
-    for record in records:
-        names.update(dict.fromkeys(record))
-    data = {n: pa.array([r.get(n) for r in records], pa.string()) for n in names}
-    return pa.table({**data, "_row": pa.array(rows, pa.int64())})
-
-
-def _fields(rows: pa.Table, used: set[str], types: dict[str, str]) -> dict[str, Any]:
-    """Keep every column no rule uses as a custom field: text unless ``types`` says otherwise."""
-    out: dict[str, Any] = {}
-    for name in rows.column_names:
-        if name not in used and name != "_row":
-            out[name] = {"column": name, "type": types.get(name, "string")}
-    return out
-
-
 def _joined(title: str | None, body: str | None) -> str | None:
     """Return a review's title and body as one text, a blank line between them."""
     parts = [p.strip() for p in (title, body) if p and p.strip()]
@@ -242,12 +115,13 @@ def _prefixed(prefix: str, value: str | None) -> str | None:
     return f"{prefix}{value.strip()}" if value and value.strip() else None
 
 
-def _part(path: Path, records: list[Record], layout: str) -> Part:
+def _part(path: Path, records: Numbered, layout: str) -> Part:
     """Make a file's feedback part: its records as rows and the mapping of its layout."""
     touchpoint, renames, types, words = _LAYOUTS[layout]
-    rows = _table(records, range(1, len(records) + 1), ["feedback_id", *renames.values()])
+    used = ["feedback_id", *renames.values()]
+    rows = rows_table(records, used, first=True)
     columns = {**renames, "source": {"value": "review"}, "touchpoint": {"value": touchpoint}}
-    kept = _fields(rows, {"feedback_id", *renames.values()}, types)
+    kept = kept_fields(rows, used, types, default="string")
     mapping = Mapping(columns=columns, fields=kept, name=layout, text=f"cxkit importer: {words}")
     return Part("feedback", rows, str(path), mapping)
 
@@ -256,7 +130,7 @@ def _part(path: Path, records: list[Record], layout: str) -> Part:
 
 
 def _trustpilot_json(path: Path, text: str) -> Part:
-    data = _read_json(path, text)
+    data, lines = parse_json(text, path)
     reviews = data.get("reviews") if isinstance(data, dict) else data
     if isinstance(data, dict) and reviews is None and "stars" in data:
         reviews = [data]  # a file holding one review
@@ -266,7 +140,9 @@ def _trustpilot_json(path: Path, text: str) -> Part:
             '{"reviews": [...]}, a JSON list of reviews or one review object per line',
             file=str(path),
         )
-    for number, review in enumerate(reviews, 1):
+    # JSON lines are numbered by line, a list's reviews by their place in it.
+    numbered = list(zip(lines or range(1, len(reviews) + 1), reviews, strict=True))
+    for number, review in numbered:
         if "stars" not in review or "createdAt" not in review:
             raise UnreadableFile(
                 f"{path}: record {number} is not a Trustpilot review (it has no 'stars' or "
@@ -274,16 +150,16 @@ def _trustpilot_json(path: Path, text: str) -> Part:
                 file=str(path),
             )
     records = []
-    for review in reviews:
-        record = _flatten(review, drop=_TRUSTPILOT_DROP)
+    for number, review in numbered:
+        record = flatten(review, drop=_TRUSTPILOT_DROP, drop_keys=_LINKS, nulls=False)
         record["feedback_id"] = _prefixed("trustpilot-", record.pop("id", None))
         record["text"] = _joined(record.get("title"), record.get("text"))
-        records.append(record)
+        records.append((number, record))
     return _part(path, records, "trustpilot-reviews")
 
 
 def _trustpilot_csv(path: Path, text: str) -> Part:
-    header, data = _read_csv(path, text)
+    header, data = csv_records(text, path)
     # The export has spelt its ids "Review Id" and "Review ID": match names case-insensitively.
     canonical = {c.lower(): c for c in _TRUSTPILOT_CSV}
     header = [canonical.get(h.lower(), h) for h in header]
@@ -295,11 +171,11 @@ def _trustpilot_csv(path: Path, text: str) -> Part:
             file=str(path),
         )
     records = []
-    for values in data:
-        record: Record = dict(zip(header, values, strict=False))
+    for number, row in data:
+        record: Record = dict(zip(header, row.values(), strict=True))
         record["feedback_id"] = _prefixed("trustpilot-", record.pop("Review ID", None))
         record["Review Content"] = _joined(record.get("Review Title"), record.get("Review Content"))
-        records.append(record)
+        records.append((number, record))
     return _part(path, records, "trustpilot-reviews-csv")
 
 
@@ -307,7 +183,7 @@ def _trustpilot_csv(path: Path, text: str) -> Part:
 
 
 def _apple(path: Path, text: str) -> Part:
-    page = _read_json(path, text)
+    page, _ = parse_json(text, path)
     reviews = page.get("data") if isinstance(page, dict) else None
     if not isinstance(reviews, list) or any(
         not isinstance(r, dict) or r.get("type") != "customerReviews" for r in reviews
@@ -323,13 +199,14 @@ def _apple(path: Path, text: str) -> Part:
         if isinstance(r, dict) and r.get("type") == "customerReviewResponses"
     }
     records = []
-    for review in reviews:
-        record = _flatten(review.get("attributes") or {})
-        record["feedback_id"] = _prefixed("appstore-", _as_text(review.get("id")))
+    for number, review in enumerate(reviews, 1):
+        record = flatten(review.get("attributes") or {}, drop_keys=_LINKS, nulls=False)
+        record["feedback_id"] = _prefixed("appstore-", as_text(review.get("id")))
         record["body"] = _joined(record.get("title"), record.get("body"))
         link = ((review.get("relationships") or {}).get("response") or {}).get("data") or {}
-        _flatten(responses.get(link.get("id"), {}), "response.", record)
-        records.append(record)
+        response = responses.get(link.get("id"), {})
+        record |= flatten(response, "response.", drop_keys=_LINKS, nulls=False)
+        records.append((number, record))
     return _part(path, records, "appstore-reviews")
 
 
@@ -349,7 +226,7 @@ def _google_play_key(record: Record) -> str | None:
 
 
 def _google_play(path: Path, text: str) -> Part:
-    header, data = _read_csv(path, text)
+    header, data = csv_records(text, path)
     missing = [
         c for c in ("Package Name", "Review Submit Date and Time", "Star Rating") if c not in header
     ]
@@ -360,11 +237,11 @@ def _google_play(path: Path, text: str) -> Part:
             file=str(path),
         )
     records = []
-    for values in data:
-        record: Record = dict(zip(header, values, strict=False))
+    for number, row in data:
+        record: Record = dict(row)
         record["feedback_id"] = _google_play_key(record)
         record["Review Text"] = _joined(record.get("Review Title"), record.get("Review Text"))
-        records.append({k: v for k, v in record.items() if k not in _GOOGLE_DROP})
+        records.append((number, {k: v for k, v in record.items() if k not in _GOOGLE_DROP}))
     return _part(path, records, "googleplay-reviews")
 
 
@@ -374,8 +251,9 @@ def _by_content(
     """Return a reader that reads each file with the JSON or the CSV layout, by its content."""
 
     def read(paths: Sequence[Path]) -> list[Part]:
-        texts = [(path, _read_text(path)) for path in paths]
-        return [(json_layout if t.lstrip()[:1] in "[{" else csv_layout)(p, t) for p, t in texts]
+        # Play Console writes UTF-16.
+        texts = [(path, read_text(path, utf16=True)) for path in paths]
+        return [(json_layout if is_json(t) else csv_layout)(p, t) for p, t in texts]
 
     return read
 

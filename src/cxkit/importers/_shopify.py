@@ -22,10 +22,7 @@ rows but the first. One file gives three parts:
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import gzip
-import io
 import re
 from collections.abc import Sequence
 from datetime import datetime
@@ -35,9 +32,11 @@ import pyarrow as pa
 
 from cxkit.errors import UnreadableFile
 from cxkit.importers._base import Importer, Part, register
+from cxkit.importers._files import Row, csv_records, read_text
+from cxkit.importers._rows import kept_fields, rows_table
 from cxkit.ingest import Mapping
 
-__all__ = ["FINANCIAL_STATUSES", "SOURCE_CHANNELS", "read_csv", "rows_table"]
+__all__ = ["FINANCIAL_STATUSES", "SOURCE_CHANNELS"]
 
 #: ``Financial Status`` -> order status; a blank or unknown one leaves the status empty
 #: (the raw value stays in the ``financial_status`` field). A cancelled order is
@@ -145,85 +144,11 @@ _CUSTOMERS = Mapping(
     text="shopify orders_export.csv v1: customers (by e-mail, else phone)",
 )
 
-Row = dict[str, str]
-
-
-def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Return a CSV file's header and its records, each with its number (from 1).
-
-    The file may be gzip-compressed and start with a byte-order mark. Quoted fields may
-    span lines; blank records are skipped (their numbers are not reused); a repeated header
-    name gets `` (2)``, `` (3)``... so every column has its own name.
-    """
-    if not path.is_file():
-        raise UnreadableFile(f"{path}: no such file", file=str(path))
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise UnreadableFile(
-                f"{path}: not a readable gzip file ({exc})", file=str(path)
-            ) from None
-    if data[:4] == b"PK\x03\x04":
-        raise UnreadableFile(
-            f"{path}: an Excel workbook or zip archive, not CSV; download the data as CSV",
-            file=str(path),
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(
-            f"{path}: not UTF-8 text (byte {exc.start:,}); export the file again as UTF-8 CSV",
-            file=str(path),
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if not header or not any(h.strip() for h in header):
-        raise UnreadableFile(f"{path}: empty file: expected a header row", file=str(path))
-    header = _unique([h.strip() or f"Column {i}" for i, h in enumerate(header, 1)])
-    records: list[tuple[int, list[str]]] = []
-    number = 0
-    try:
-        for number, fields in enumerate(reader, 1):
-            if not any(f.strip() for f in fields):
-                continue
-            extra = fields[len(header) :]
-            if any(f.strip() for f in extra):
-                raise UnreadableFile(
-                    f"{path}: record {number} (line {reader.line_num}) has {len(fields)} "
-                    f"fields but the header has {len(header)}; is a quote missing?",
-                    file=str(path),
-                )
-            records.append((number, fields[: len(header)] + [""] * (len(header) - len(fields))))
-    except csv.Error as exc:
-        raise UnreadableFile(
-            f"{path}: record {number + 1} (line {reader.line_num}) is not valid CSV: {exc}",
-            file=str(path),
-        ) from None
-    return header, records
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
-    return out
-
-
-def rows_table(columns: Sequence[str], rows: Sequence[tuple[int, Row]]) -> pa.Table:
-    """Return ``rows`` (record number, values by column) as text ``columns`` plus ``_row``."""
-    data = {c: pa.array([r.get(c, "") for _, r in rows], pa.string()) for c in columns}
-    data["_row"] = pa.array([n for n, _ in rows], pa.int64())
-    return pa.table(data)
-
 
 def _read(paths: Sequence[Path]) -> list[Part]:
     parts: list[Part] = []
     for path in paths:
-        header, records = read_csv(path)
+        header, lines = csv_records(read_text(path), path, by_line=True)
         missing = [c for c in _REQUIRED if c not in header]
         if missing:
             raise UnreadableFile(
@@ -232,9 +157,8 @@ def _read(paths: Sequence[Path]) -> list[Part]:
                 f"...); the file has: {', '.join(header[:30])}",
                 file=str(path),
             )
-        if not records:
+        if not lines:
             continue  # a header alone: nothing to load, and no values to type fields by
-        lines = [(n, dict(zip(header, fields, strict=True))) for n, fields in records]
         parts += _parts(path, header, lines)
     return parts
 
@@ -277,28 +201,30 @@ def _parts(path: Path, header: list[str], lines: list[tuple[int, Row]]) -> list[
     ]
     file = str(path)
     order_columns = ["_customer_id", "_channel", "_status", *order_columns]
+    order_rows = rows_table(orders, order_columns, only=True)
+    item_rows = rows_table(items, item_columns, only=True)
     return [
-        Part("orders", rows_table(order_columns, orders), file, _typed(_ORDERS, order_columns)),
+        Part("orders", order_rows, file, _typed(_ORDERS, order_rows)),
+        Part("order_items", item_rows, file, _typed(_ORDER_ITEMS, item_rows)),
         Part(
-            "order_items", rows_table(item_columns, items), file, _typed(_ORDER_ITEMS, item_columns)
+            "customers",
+            rows_table(_customers(orders), customer_columns, only=True),
+            file,
+            _CUSTOMERS,
         ),
-        Part("customers", rows_table(customer_columns, _customers(orders)), file, _CUSTOMERS),
     ]
 
 
-def _typed(mapping: Mapping, columns: list[str]) -> Mapping:
+def _typed(mapping: Mapping, rows: pa.Table) -> Mapping:
     """Return ``mapping`` keeping every column its rules leave as a field, money as numbers.
 
     Money columns are declared ``float64``: inferred from one export where every amount is
     whole (``45.00``), they would be integers, and a later ``45.50`` would not fit.
     """
-    used = set(mapping.columns.values())
-    fields = {
-        c: {"column": c, "type": "float64"} if _MONEY.fullmatch(c) else {}
-        for c in columns
-        if c not in used
-    }
-    return dataclasses.replace(mapping, fields=fields)
+    money = {c: "float64" for c in rows.column_names if _MONEY.fullmatch(c)}
+    return dataclasses.replace(
+        mapping, fields=kept_fields(rows, set(mapping.columns.values()), money)
+    )
 
 
 def _merged(group: list[tuple[int, Row]], header: list[str]) -> Row:

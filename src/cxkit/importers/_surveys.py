@@ -25,13 +25,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from cxkit.errors import UnreadableFile
 from cxkit.importers._base import Importer, Part, register
-from cxkit.importers._shopify import Row, read_csv, rows_table
+from cxkit.importers._files import Row, csv_records, read_text
+from cxkit.importers._rows import rows_table
+from cxkit.importers._times import unix_to_iso
 from cxkit.ingest import Mapping
 from cxkit.schema import SCORE_SCALES
 
@@ -199,16 +200,15 @@ def _lower(rows: list[tuple[int, Row]], column: str) -> None:
 def _read_typeform(paths: Sequence[Path]) -> list[Part]:
     parts = []
     for path in paths:
-        header, records = read_csv(path)
+        header, rows = csv_records(read_text(path), path, by_line=True)
         if header[0] != "#" or "Submit Date (UTC)" not in header:
             raise UnreadableFile(
                 f"{path}: not a Typeform responses download: expected '#' as the first "
                 f"column and a 'Submit Date (UTC)' column; the file has: {_listed(header)}",
                 file=str(path),
             )
-        if not records:
+        if not rows:
             continue  # no responses yet: nothing to load
-        rows = [(n, dict(zip(header, fields, strict=True))) for n, fields in records]
         questions = [c for c in header if c not in _TYPEFORM_META]
         found = _score_question(questions, rows)
         if found is None:
@@ -242,7 +242,7 @@ def _read_typeform(paths: Sequence[Path]) -> list[Part]:
             text=f"typeform responses CSV v1: {kind} = {score!r}, comment = {comment!r}",
         )
         kept = ["_response_id", *(c for c in header if c != "#")]
-        parts.append(Part("responses", rows_table(kept, rows), str(path), mapping))
+        parts.append(Part("responses", rows_table(rows, kept, only=True), str(path), mapping))
     return parts
 
 
@@ -282,16 +282,13 @@ def _date_column(columns: list[str]) -> str | None:
 
 def _iso(text: str) -> str:
     """Return Unix seconds (as Delighted's API gives them) as ISO text; other text as is."""
-    if _EPOCH.fullmatch(text.strip()):
-        return datetime.fromtimestamp(int(text), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return text
+    return (unix_to_iso(int(text)) or text) if _EPOCH.fullmatch(text.strip()) else text
 
 
 def _read_scores(paths: Sequence[Path]) -> list[Part]:
     parts = []
     for path in paths:
-        header, records = read_csv(path)
-        rows = [(n, dict(zip(header, fields, strict=True))) for n, fields in records]
+        header, rows = csv_records(read_text(path), path, by_line=True)
         found = _score_column(header)
         date = _date_column(header)
         if found is None or date is None:
@@ -306,7 +303,7 @@ def _read_scores(paths: Sequence[Path]) -> list[Part]:
                 f"the file has: {_listed(header)}",
                 file=str(path),
             )
-        if not records:
+        if not rows:
             continue  # no responses: nothing to load
         score, kind = found
         survey_type = _first(header, ["survey type"])
@@ -345,7 +342,7 @@ def _read_scores(paths: Sequence[Path]) -> list[Part]:
             name="delighted-responses",
             text=f"score CSV v1: score = {score!r}, kind = {kind or survey_type or 'by scores'}",
         )
-        parts.append(Part("responses", rows_table(kept, rows), str(path), mapping))
+        parts.append(Part("responses", rows_table(rows, kept, only=True), str(path), mapping))
     return parts
 
 

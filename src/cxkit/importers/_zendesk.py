@@ -28,28 +28,22 @@ Users -> ``customers``: customer_id = ``id``; role (agents are users too), tags.
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import json
 import math
-import zlib
 from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from cxkit.errors import UnreadableFile
 from cxkit.importers._base import Importer, Part, register
+from cxkit.importers._files import Records, csv_records, is_json, json_records, read_text
+from cxkit.importers._rows import flatten, kept_fields, rows_table
 from cxkit.ingest import Mapping, field_name
 
-__all__ = ["csv_records", "flatten", "json_records", "kept_fields", "read_text", "rows_table"]
-
-Records = list[tuple[int, dict[str, Any]]]
-Fields = dict[str, Any]
+__all__: list[str] = []
 
 _CHANNELS = {
     "voice": "phone", "mobile": "app", "mobile_sdk": "app", "twitter": "social",
@@ -76,118 +70,6 @@ _DROP_USER = {"url", "remote_photo_url", "authenticity_token", "signature", "pho
 #: quarantines a timestamp after the load as implausible.
 _AHEAD = {"due_at"}
 _TEXT = "cxkit zendesk importer, layout 1: Support API tickets/ticket_metrics/users"
-
-
-def read_text(path: Path) -> str:
-    """Return a file's text, gunzipped when it is gzip; `UnreadableFile` when it cannot be."""
-    try:
-        data = path.read_bytes()
-        if data[:2] == b"\x1f\x8b":
-            data = gzip.decompress(data)
-        text = data.decode("utf-8-sig")
-    except (OSError, EOFError, zlib.error) as exc:
-        raise UnreadableFile(f"{path}: cannot be read: {exc}", file=str(path)) from None
-    except UnicodeDecodeError as exc:
-        why = f"not UTF-8 text (byte {exc.start}); export it again as UTF-8"
-        raise UnreadableFile(f"{path}: {why}", file=str(path)) from None
-    if not text.strip():
-        raise UnreadableFile(f"{path}: the file is empty", file=str(path))
-    return text
-
-
-def json_records(text: str, path: Path, lists: Collection[str]) -> dict[str, Records]:
-    """Return the records of a JSON page, array or NDJSON file, by the list holding them.
-
-    A page (an object holding some of ``lists``) gives each list's objects, numbered from
-    1 in it; an array or a lone object gives its objects under ``""``; NDJSON gives one
-    object a line under ``""``, numbered by line.
-    """
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as whole:
-        found: Records = []
-        for n, line in ((n, x) for n, x in enumerate(text.splitlines(), 1) if x.strip()):
-            try:
-                found.append((n, json.loads(line)))
-            except json.JSONDecodeError as exc:
-                why = f"line {n} is not JSON ({exc.msg}); expected one object a line"
-                raise UnreadableFile(
-                    f"{path}: {why if found else f'not JSON: {whole}'}", file=str(path)
-                ) from None
-        groups = {"": found}
-    else:
-        if isinstance(doc, dict) and any(isinstance(doc.get(k), list) for k in lists):
-            groups = {k: list(enumerate(doc[k], 1)) for k in lists if isinstance(doc.get(k), list)}
-        else:
-            groups = {"": list(enumerate(doc if isinstance(doc, list) else [doc], 1))}
-    for n, record in (x for records in groups.values() for x in records):
-        if not isinstance(record, dict):
-            raise UnreadableFile(
-                f"{path}: record {n} is {json.dumps(record)[:40]}, not a JSON object",
-                file=str(path),
-            )
-    return groups
-
-
-def csv_records(text: str, path: Path) -> tuple[list[str], Records]:
-    """Return a CSV file's header and data rows (header -> text), numbered from 1."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-        rows = [(n, row) for n, row in enumerate(reader, 1) if row]
-    except csv.Error as exc:
-        raise UnreadableFile(f"{path}: not a CSV file: {exc}", file=str(path)) from None
-    for n, row in rows:
-        if len(row) != len(header):
-            raise UnreadableFile(
-                f"{path}: data row {n} has {len(row)} fields; the header has {len(header)}",
-                file=str(path),
-            )
-    return header, [(n, dict(zip(header, row, strict=True))) for n, row in rows]
-
-
-def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str | None]:
-    """Flatten nested objects into dotted names; lists stay JSON text, values become text.
-
-    Examples
-    --------
-    >>> flatten({"id": 7, "via": {"channel": "web", "source": {}}, "tags": ["a"], "x": None})
-    {'id': '7', 'via.channel': 'web', 'tags': '["a"]', 'x': None}
-    """
-    out: dict[str, str | None] = {}
-    for key, value in record.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(flatten(value, f"{name}."))
-        elif isinstance(value, list):
-            out[name] = json.dumps(value, ensure_ascii=False)
-        elif isinstance(value, bool):
-            out[name] = "true" if value else "false"
-        else:
-            out[name] = None if value is None else str(value)
-    return out
-
-
-def rows_table(records: Records, ensure: Iterable[str] = ()) -> pa.Table:
-    """Return records as text columns (every name any has, and ``ensure``) plus ``_row``."""
-    names = dict.fromkeys(k for _, r in records for k in r)
-    names.update(dict.fromkeys(n for n in ensure if n not in names))
-    columns = {n: pa.array([r.get(n) for _, r in records], pa.string()) for n in names}
-    columns["_row"] = pa.array([n for n, _ in records], pa.int64())
-    return pa.table(columns)
-
-
-def kept_fields(rows: pa.Table, used: Collection[str], text: Collection[str] = ()) -> Fields:
-    """Return the custom fields of a part: each filled column no rule uses (``text`` as text).
-
-    This is ``fields = "rest"`` spelt out, so that times which may lie ahead stay text and
-    a field no row fills waits for a load that does (its type would be a guess).
-    """
-    kept = [c for c in rows.column_names if c not in used and c != "_row"]
-    full = [c for c in kept if pc.max(pc.utf8_length(pc.utf8_trim_whitespace(rows[c]))).as_py()]
-    return {
-        c: {"column": c, "type": "string"} if field_name(c) in text else {"column": c} for c in full
-    }
 
 
 def _kept(names: Iterable[str], dropped: Collection[str]) -> set[str]:
@@ -283,8 +165,8 @@ def _kind(path: Path, names: list[str]) -> str:
 def _groups(path: Path) -> list[tuple[str, Records]]:
     """Return a file's records, flattened, by kind (tickets, ticket_metrics, users)."""
     text = read_text(path)
-    if text.lstrip()[:1] not in ("{", "["):
-        header, records = csv_records(text, path)
+    if not is_json(text):
+        header, records = csv_records(text, path, exact=True)
         return [(_kind(path, header), records)]
     out = []
     for key, records in json_records(text, path, list(_LISTS)).items():
@@ -292,6 +174,11 @@ def _groups(path: Path) -> list[tuple[str, Records]]:
         kind = _LISTS.get(key) or _kind(path, list(dict.fromkeys(k for _, r in flat for k in r)))
         out.append((kind, flat))
     return out
+
+
+def _ahead(rows: pa.Table) -> dict[str, str]:
+    """Return the columns of times that may lie ahead, typed as text."""
+    return {c: "string" for c in rows.column_names if field_name(c) in _AHEAD}
 
 
 def _normal(record: dict[str, Any]) -> dict[str, Any]:
@@ -339,7 +226,10 @@ def _tickets(path: Path, records: Records, metrics: dict[str, dict[str, str | No
     used = {r if isinstance(r, str) else r["column"] for r in rules.values()}
     table = rows_table(rows, used)
     mapping = Mapping(
-        columns=rules, fields=kept_fields(table, used, _AHEAD), name="zendesk-tickets", text=_TEXT
+        columns=rules,
+        fields=kept_fields(table, used, _ahead(table), filled=True),
+        name="zendesk-tickets",
+        text=_TEXT,
     )
     return Part("tickets", table, str(path), mapping)
 
@@ -349,7 +239,7 @@ def _users(path: Path, records: Records) -> Part:
     keep = _kept(names.values(), _DROP_USER)
     table = rows_table([(n, {k: v for k, v in r.items() if k in keep}) for n, r in records])
     key, used = names.get("id", "id"), {names.get(c, c) for c in ("name", "email", "phone")}
-    fields = kept_fields(table, {key, names.get("created_at", ""), *used})
+    fields = kept_fields(table, {key, names.get("created_at", ""), *used}, filled=True)
     mapping = Mapping({"customer_id": key}, fields=fields, name="zendesk-users", text=_TEXT)
     return Part("customers", table, str(path), mapping)
 
