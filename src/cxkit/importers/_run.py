@@ -16,9 +16,7 @@ __all__ = ["import_files"]
 _ORDER = {name: i for i, name in enumerate(TABLES)}
 
 
-def import_files(
-    ws: Workspace, source: str, paths: Sequence[str | Path]
-) -> list[IngestResult]:
+def import_files(ws: Workspace, source: str, paths: Sequence[str | Path]) -> list[IngestResult]:
     """Read ``paths`` with importer ``source`` and load every part; one result per part.
 
     Each part is its own load (listed by ``cx loads``, undone one by one); rows read =
