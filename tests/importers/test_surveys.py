@@ -37,8 +37,6 @@ def _responses(ws: Workspace) -> pd.DataFrame:
     return ws.to_pandas("responses").set_index("response_id")
 
 
-
-
 @pytest.fixture(scope="module")
 def typeform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
     """The NPS download imported once (the tests below only read it)."""

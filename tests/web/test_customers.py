@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import urllib.parse
-
 import datetime as dt
 import shutil
+import urllib.parse
 
 import pyarrow as pa
 import pytest
