@@ -90,3 +90,16 @@ def test_tracking_records_reads_and_writes(tmp_path) -> None:
         ws.count("responses")  # after the block: not recorded
     assert access.reads == {"tickets"}
     assert access.writes == {"orders"}
+
+
+def test_arrow_append_goes_by_name_past_custom_fields(tmp_path) -> None:
+    """A table holding custom fields (after the schema's columns) still takes fast appends.
+
+    The demo's answers arrive with Delighted's custom properties; survey answers given on
+    the web are appended afterwards, and failed as a column-count mismatch (503s).
+    """
+    with Workspace(tmp_path, create=True) as ws:
+        ws.add_fields("orders", {"coupon": "string"})
+        ws.append("orders", _orders(["o1"], [5.0]).append_column("seq", pa.array([7])))
+        row = ws.table("orders").to_pyarrow().to_pylist()[0]
+    assert (row["order_id"], row["amount"], row["seq"], row["coupon"]) == ("o1", 5.0, 7, None)

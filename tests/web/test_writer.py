@@ -61,3 +61,32 @@ def test_answers_go_before_waiting_batches_and_each_batch_stands_alone(tmp_path)
         events = ws.table("events").order_by("event_id").to_pyarrow()
         assert events["touchpoint"].to_pylist() == ["home", "cart"]  # the later batch won e2
         assert ws.count("orders") == 1 and ws.count("responses") == 1
+
+
+def test_a_steady_stream_of_answers_does_not_starve_the_batches(tmp_path) -> None:
+    """Answers and record groups take turns: with answers always waiting, a batch still goes."""
+    with Workspace(tmp_path, create=True) as ws:
+        survey = create_survey(ws, "Pulse", "nps", anonymous=True)
+    state = State(tmp_path)
+    order: list[str] = []
+
+    async def scenario() -> None:
+        writer = state.writer
+        state.write_lock.acquire()  # everything below queues while the writer waits
+        first = asyncio.ensure_future(writer.submit(Answer(Claim(survey.survey_id), 1)))
+        await asyncio.sleep(0.2)
+        batch = asyncio.ensure_future(writer.store("events", [_event(1)]))
+        await asyncio.sleep(0.05)
+        later = asyncio.ensure_future(writer.submit(Answer(Claim(survey.survey_id), 2)))
+        await asyncio.sleep(0.05)
+        for name, future in (("first", first), ("batch", batch), ("later", later)):
+            future.add_done_callback(lambda _f, name=name: order.append(name))
+        threading.Timer(0.1, state.write_lock.release).start()
+        await asyncio.gather(first, batch, later)
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        state.close()
+    # The answer that arrived while the batch waited does not jump it: they alternate.
+    assert order == ["first", "batch", "later"]

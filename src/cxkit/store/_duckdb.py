@@ -151,7 +151,9 @@ class DuckDBBackend(Backend):
         view = f"_rows_{uuid.uuid4().hex[:12]}"
         self.raw.register(view, rows)
         try:
-            self.raw.execute(f"INSERT INTO {_quote(name)} SELECT * FROM {view}")
+            # By name: a table may hold custom fields after the schema's columns.
+            cols = ", ".join(_quote(c) for c in rows.column_names)
+            self.raw.execute(f"INSERT INTO {_quote(name)} ({cols}) SELECT {cols} FROM {view}")
         finally:
             self.raw.unregister(view)
 

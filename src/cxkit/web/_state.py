@@ -37,6 +37,8 @@ __all__ = ["RateLimiter", "State", "Stored", "Writer"]
 MAX_BATCH = 1000
 #: Most API records validated and committed in one transaction (batches are never split).
 MAX_RECORDS = 5000
+#: Records per group while survey answers are waiting: a write they wait for stays short.
+SHARED_RECORDS = 300
 
 
 class State:
@@ -165,8 +167,10 @@ class Writer:
     """The thread that writes survey answers and API records, answers first.
 
     Survey answers waiting are committed together in one transaction (group commit), and
-    so are API batches for one table; between two groups of records, answers that arrived
-    meanwhile go first, so a flood of API batches never starves the people answering.
+    so are API batches for one table. Answers and record groups take turns: between two
+    groups of records, answers that arrived meanwhile go first, so a flood of API batches
+    never starves the people answering; and after a group of answers, a group of records
+    that waited goes, so a steady stream of answers never starves the API either.
     Each submitter is told its outcome only after the commit: acknowledged = stored.
     """
 
@@ -205,30 +209,40 @@ class Writer:
         self._thread.join(timeout=60)
 
     def _run(self) -> None:
+        jobs_turn = False  # after a group of answers, batches that waited go next
         while True:
             with self._ready:
                 while not (self._answers or self._jobs or self._stopping):
                     self._ready.wait()
-                answers = [
-                    self._answers.popleft() for _ in range(min(len(self._answers), MAX_BATCH))
-                ]
-                jobs = [] if answers else self._take_jobs()
+                answers: list[_Pending] = []
+                jobs = self._take_jobs() if jobs_turn or not self._answers else []
+                if not jobs:
+                    answers = [
+                        self._answers.popleft() for _ in range(min(len(self._answers), MAX_BATCH))
+                    ]
                 if not answers and not jobs:
                     return  # stopping, and nothing left
             if answers:
                 self._write_answers(answers)
+                jobs_turn = True
             else:
                 self._write_jobs(jobs)
+                jobs_turn = False
 
     def _take_jobs(self) -> list[_Job]:
-        """Take the first waiting batch and the next ones for the same table, within a size."""
+        """Take the first waiting batch and the next ones for the same table, within a size.
+
+        While answers wait, the group is kept small (`SHARED_RECORDS`), so they wait for
+        one short write at most.
+        """
         if not self._jobs:
             return []
+        most = SHARED_RECORDS if self._answers else MAX_RECORDS
         first = self._jobs.popleft()
         jobs, size = [first], len(first.records)
-        while self._jobs and size < MAX_RECORDS:
+        while self._jobs and size < most:
             nxt = next((j for j in self._jobs if j.table == first.table), None)
-            if nxt is None or size + len(nxt.records) > MAX_RECORDS:
+            if nxt is None or size + len(nxt.records) > most:
                 break
             self._jobs.remove(nxt)
             jobs.append(nxt)
