@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from cxkit.errors import ConfigError
 from cxkit.ingest import Mapping, ingest
-from cxkit.journeys import funnel
+from cxkit.journeys import SegmentView, cases, funnel
 from cxkit.metrics import compute, slice_fields
 from cxkit.store import Workspace
 from cxkit.web import add_api_key, add_user, create_app
@@ -95,3 +100,26 @@ def test_the_api_and_the_metrics_page_offer_the_fields(ws, tmp_path: Path) -> No
             assert "gold" in page
     finally:
         app.state.cx.close()
+
+
+def test_journey_commands_take_a_custom_field_as_a_slice(ws) -> None:
+    gold = SegmentView(ws, None, {"plan": "gold"})  # C1 and C3
+    steps = cases(gold).to_pandas()
+    assert set(steps.customer_id) == {"C1", "C3"} and len(steps) == 4
+    assert set(cases(SegmentView(ws, None, {"seats": "1"})).to_pandas().customer_id) == {"C2"}
+    with pytest.raises(ConfigError, match="customers have no column 'tier'"):
+        SegmentView(ws, None, {"tier": "x"})
+    path = ws.path
+    ws.close()
+
+    def cx(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "cxkit", *args], capture_output=True,
+                              text=True, env={**os.environ, "COLUMNS": "200"})  # fmt: skip
+
+    done = cx("journeys", "funnel", "-w", str(path), "--where", "plan=gold", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    # Gold customers C1 and C3 both visited home (research) and cart (purchase).
+    assert {r["stage"]: int(r["customers"]) for r in rows} == {"research": 2, "purchase": 2}
+    bad = cx("journeys", "paths", "-w", str(path), "--where", "plan")
+    assert bad.returncode == 2 and "expected COLUMN=VALUE" in bad.stderr

@@ -20,19 +20,35 @@ __all__ = ["journeys_app"]
 journeys_app = typer.Typer(help="Journeys: map, funnel, paths and pain points.")
 
 SegmentOpt = Annotated[str | None, typer.Option(help="Only customers of this segment.")]
+WhereOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--where",
+        help="COLUMN=VALUE: only customers whose column (a custom field too) holds VALUE; "
+        "repeatable.",
+    ),
+]
 
 
-def _journey_source(ws: Any, segment: str | None) -> Any:
-    """Return the workspace, or its view of one segment's customers."""
+def _journey_source(ws: Any, segment: str | None, where: list[str] | None = None) -> Any:
+    """Return the workspace, or its view of some customers (a segment, --where COLUMN=VALUE)."""
+    from cxkit.errors import ConfigError
     from cxkit.journeys import SegmentView
 
-    return SegmentView(ws, segment) if segment else ws
+    pairs = {}
+    for item in where or []:
+        column, sep, value = item.partition("=")
+        if not sep or not column.strip():
+            raise ConfigError(f"--where {item!r}: expected COLUMN=VALUE, e.g. plan=gold")
+        pairs[column.strip()] = value.strip()
+    return SegmentView(ws, segment, pairs) if segment or pairs else ws
 
 
 @journeys_app.command("map")
 def journeys_map(
     workspace: WorkspaceOpt = Path("."),
     segment: SegmentOpt = None,
+    where: WhereOpt = None,
     output: Annotated[Path | None, typer.Option(help="HTML file to write.")] = None,
 ) -> None:
     """Write the journey map, main flows (Sankey) and funnel as one offline HTML file."""
@@ -42,7 +58,7 @@ def journeys_map(
     with said(), Workspace(workspace) as ws:
         check(ws, "journey map")
         path = write_journey_map(
-            _journey_source(ws, segment), output or ws.layout.output("journey_map.html")
+            _journey_source(ws, segment, where), output or ws.layout.output("journey_map.html")
         )
     console.print(f"Journey map written to [bold]{path}[/bold]")
 
@@ -51,6 +67,7 @@ def journeys_map(
 def journeys_funnel(
     workspace: WorkspaceOpt = Path("."),
     segment: SegmentOpt = None,
+    where: WhereOpt = None,
     by: Annotated[
         list[str] | None,
         typer.Option("--by", help="channel, segment, country or a customer custom field."),
@@ -64,7 +81,7 @@ def journeys_funnel(
 
     with said(), Workspace(workspace) as ws:
         check(ws, "funnel")
-        frame = funnel(_journey_source(ws, segment), by=by or []).to_pandas()
+        frame = funnel(_journey_source(ws, segment, where), by=by or []).to_pandas()
     emit(frame, fmt, output, title="Stage funnel")
 
 
@@ -72,6 +89,7 @@ def journeys_funnel(
 def journeys_paths(
     workspace: WorkspaceOpt = Path("."),
     segment: SegmentOpt = None,
+    where: WhereOpt = None,
     top: Annotated[int, typer.Option(help="Variants to list before 'other'.")] = 15,
     session: Annotated[
         bool, typer.Option("--session", help="Journeys per session (30 min gap), not customer.")
@@ -85,7 +103,7 @@ def journeys_paths(
 
     with said(), Workspace(workspace) as ws:
         check(ws, "paths")
-        src = _journey_source(ws, segment)
+        src = _journey_source(ws, segment, where)
         j = cases(src, by="session" if session else "customer")
         frame = variants(src, j, top=top).to_pandas()
     emit(frame, fmt, output, title="Path variants")
@@ -95,6 +113,7 @@ def journeys_paths(
 def journeys_painpoints(
     workspace: WorkspaceOpt = Path("."),
     segment: SegmentOpt = None,
+    where: WhereOpt = None,
     top: Annotated[int, typer.Option(help="Pain points to show.")] = 10,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
@@ -105,6 +124,6 @@ def journeys_painpoints(
 
     with said(), Workspace(workspace) as ws:
         check(ws, "pain points")
-        frame = pain_points(_journey_source(ws, segment)).head(top)
+        frame = pain_points(_journey_source(ws, segment, where)).head(top)
     cols = ["rank", "touchpoint", "visitors", "revenue_at_risk", "evidence"]
     emit(frame if fmt != "table" else frame[cols], fmt, output, title="Pain points")

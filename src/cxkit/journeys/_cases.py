@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import ibis
 import ibis.expr.types as ir
 
+from cxkit.errors import ConfigError
 from cxkit.store import TableSource
 
 __all__ = ["SegmentView", "cases"]
@@ -43,18 +46,34 @@ def cases(source: TableSource, *, by: str = "customer", gap_minutes: float = 30)
 
 
 class SegmentView:
-    """A source whose customer tables hold only the customers of one segment."""
+    """A source whose customer tables hold only some customers: a segment, or by any column.
 
-    def __init__(self, source: TableSource, segment: str) -> None:
+    ``where`` maps customer columns (custom fields too: a plan, a region) to the value kept,
+    compared as text, so journeys can be sliced by whatever the customer data carries.
+    """
+
+    def __init__(
+        self, source: TableSource, segment: str | None, where: Mapping[str, str] | None = None
+    ) -> None:
         self.source = source
         self.segment = segment
+        self.where = dict(where or {})
         self.config = getattr(source, "config", None)
+        columns = source.table("customers").columns
+        unknown = sorted(set(self.where) - set(columns))
+        if unknown:
+            raise ConfigError(
+                f"customers have no column {', '.join(map(repr, unknown))}; "
+                f"expected one of: {', '.join(columns)}"
+            )
 
     def table(self, name: str) -> ir.Table:
-        """Return table ``name``, keeping rows of the segment's customers where it has any."""
+        """Return table ``name``, keeping rows of the chosen customers where it has any."""
         t = self.source.table(name)
         if "customer_id" not in t.columns:
             return t
         c = self.source.table("customers")
-        members = c.filter(c.segment == self.segment).select("customer_id")
-        return t.semi_join(members, "customer_id")
+        wanted = {"segment": self.segment} if self.segment is not None else {}
+        for column, value in {**wanted, **self.where}.items():
+            c = c.filter(c[column].cast("string") == value)
+        return t.semi_join(c.select("customer_id"), "customer_id")
