@@ -20,6 +20,7 @@ LAYERS = {
     "errors": 0,
     "schema": 1,
     "store": 2,
+    "identity": 3,
     "ingest": 3,
     "metrics": 3,
     "present": 3,

@@ -7,6 +7,13 @@ import importlib
 import pytest
 
 EXPECTED = {
+    "cxkit.identity": [
+        "PROVIDERS",
+        "normal_email",
+        "normal_handle",
+        "normal_name",
+        "normal_phone",
+    ],
     "cxkit.importers": [
         "IMPORTERS",
         "Importer",
