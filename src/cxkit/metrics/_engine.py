@@ -79,8 +79,10 @@ def compute(
         raise ConfigError(f"unknown period {period!r}; expected one of {', '.join(PERIODS)}")
     dims = frozenset([*by, *(filters or {})])
     rel = metric.source(source, _params(source, period, inactivity_days, as_of, dims))
-    for dim in dims:
-        if dim not in metric.dimensions and dim not in slice_fields(source, name, rel):
+    extra = dims - set(metric.dimensions)
+    allowed = slice_fields(source, name, rel) if extra else []
+    for dim in extra:
+        if dim not in allowed:
             raise ConfigError(
                 f"metric {name!r} cannot be sliced by {dim!r}; expected one of: "
                 f"{', '.join(('period', *metric.dimensions, *slice_fields(source, name)))}"
@@ -104,11 +106,10 @@ def slice_fields(source: TableSource, name: str, rel: ir.Table | None = None) ->
     ``rel``: the metric's rows as built for the wanted slices (else built with every field).
     """
     metric = get_metric(name)
-    fields = {f for t in metric.tables for f in custom_fields(source, t)}
+    fields = {f for t in (*metric.tables, "customers") for f in custom_fields(source, t)}
     if rel is None:
-        every = frozenset(fields | set(custom_fields(source, "customers")))
-        rel = metric.source(source, _params(source, None, None, None, every))
-    return sorted(c for c in rel.columns if c in fields or c in custom_fields(source, "customers"))
+        rel = metric.source(source, _params(source, None, None, None, frozenset(fields)))
+    return sorted(c for c in rel.columns if c in fields)
 
 
 def compare(
